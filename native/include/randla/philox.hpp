@@ -1,0 +1,81 @@
+// Philox4x32-10 counter-based generator: Salmon, Moraes, Dror, Shaw, "Parallel random numbers:
+// as easy as 1, 2, 3", SC 2011. The exact mapping to test-matrix entries is docs/rng.md.
+// Host and device: no state, no allocation, nothing but 32/64-bit integer arithmetic and libm.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+
+#if defined(__CUDACC__)
+#define RANDLA_HOST_DEVICE __host__ __device__
+#else
+#define RANDLA_HOST_DEVICE
+#endif
+
+namespace randla {
+
+struct Philox4x32 {
+  std::uint32_t v[4];
+};
+
+// What a stream of one seed is used for; two uses never share numbers (docs/rng.md).
+enum class Stream : std::uint32_t {
+  RangeFinder = 0,
+};
+
+RANDLA_HOST_DEVICE inline Philox4x32 philox4x32_10(Philox4x32 counter, std::uint32_t key0,
+                                                   std::uint32_t key1) {
+  constexpr std::uint32_t kMul0 = 0xD2511F53u, kMul1 = 0xCD9E8D57u;
+  constexpr std::uint32_t kWeyl0 = 0x9E3779B9u, kWeyl1 = 0xBB67AE85u;
+  std::uint32_t c0 = counter.v[0], c1 = counter.v[1], c2 = counter.v[2], c3 = counter.v[3];
+  for (int round = 0; round < 10; ++round) {
+    if (round > 0) {
+      key0 += kWeyl0;
+      key1 += kWeyl1;
+    }
+    const std::uint64_t p0 = static_cast<std::uint64_t>(kMul0) * c0;
+    const std::uint64_t p1 = static_cast<std::uint64_t>(kMul1) * c2;
+    const std::uint32_t hi0 = static_cast<std::uint32_t>(p0 >> 32), lo0 = static_cast<std::uint32_t>(p0);
+    const std::uint32_t hi1 = static_cast<std::uint32_t>(p1 >> 32), lo1 = static_cast<std::uint32_t>(p1);
+    c0 = hi1 ^ c1 ^ key0;
+    c1 = lo1;
+    c2 = hi0 ^ c3 ^ key1;
+    c3 = lo0;
+  }
+  return {{c0, c1, c2, c3}};
+}
+
+// The four words of entry (i, j) of a test matrix drawn from (seed, stream).
+RANDLA_HOST_DEVICE inline Philox4x32 entry_words(std::uint64_t seed, std::uint32_t stream,
+                                                 std::uint64_t i, std::uint32_t j) {
+  return philox4x32_10({{static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(i >> 32), j, stream}},
+                       static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32));
+}
+
+// 53-bit uniform in (0, 1] from two words: 1 − k/2^53, exact, never 0 so log() stays finite.
+RANDLA_HOST_DEVICE inline double uniform_open_closed(std::uint32_t a, std::uint32_t b) {
+  return (9007199254740992.0 - ((a >> 5) * 67108864.0 + (b >> 6))) * (1.0 / 9007199254740992.0);
+}
+
+// 53-bit uniform in [0, 1) from two words.
+RANDLA_HOST_DEVICE inline double uniform_closed_open(std::uint32_t a, std::uint32_t b) {
+  return ((a >> 5) * 67108864.0 + (b >> 6)) * (1.0 / 9007199254740992.0);
+}
+
+// Standard normal, Box–Muller, cosine branch only so each entry stays addressable on its own.
+RANDLA_HOST_DEVICE inline double gaussian_entry(std::uint64_t seed, std::uint32_t stream,
+                                                std::uint64_t i, std::uint32_t j) {
+  const Philox4x32 x = entry_words(seed, stream, i, j);
+  const double u1 = uniform_open_closed(x.v[0], x.v[1]);
+  const double u2 = uniform_closed_open(x.v[2], x.v[3]);
+  constexpr double kTwoPi = 6.283185307179586;  // the f64 nearest 2π, as 2 * Math.PI in JS
+  return ::sqrt(-2.0 * ::log(u1)) * ::cos(kTwoPi * u2);
+}
+
+// ±1 with probability ½: +1 when the top bit of the first word is 0.
+RANDLA_HOST_DEVICE inline double rademacher_entry(std::uint64_t seed, std::uint32_t stream,
+                                                  std::uint64_t i, std::uint32_t j) {
+  return (entry_words(seed, stream, i, j).v[0] >> 31) ? -1.0 : 1.0;
+}
+
+}  // namespace randla

@@ -1,0 +1,139 @@
+// The one place where BLAS/LAPACK is declared: CBLAS from cblas.h, and the Fortran LAPACK
+// symbols that OpenBLAS (and any reference LAPACK) export, since OpenBLAS ships no LAPACKE.
+// Typed overloads let one template serve float and double.
+#pragma once
+
+#include <cblas.h>
+
+#include <algorithm>
+#include <climits>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "randla/error.hpp"
+#include "randla/matrix_view.hpp"
+
+extern "C" {
+// gfortran passes the length of each CHARACTER argument as a trailing size_t.
+void sgeqrf_(const int* m, const int* n, float* a, const int* lda, float* tau, float* work, const int* lwork, int* info);
+void dgeqrf_(const int* m, const int* n, double* a, const int* lda, double* tau, double* work, const int* lwork, int* info);
+void sorgqr_(const int* m, const int* n, const int* k, float* a, const int* lda, const float* tau, float* work,
+             const int* lwork, int* info);
+void dorgqr_(const int* m, const int* n, const int* k, double* a, const int* lda, const double* tau, double* work,
+             const int* lwork, int* info);
+void sgetrf_(const int* m, const int* n, float* a, const int* lda, int* ipiv, int* info);
+void dgetrf_(const int* m, const int* n, double* a, const int* lda, int* ipiv, int* info);
+void dgesdd_(const char* jobz, const int* m, const int* n, double* a, const int* lda, double* s, double* u,
+             const int* ldu, double* vt, const int* ldvt, double* work, const int* lwork, int* iwork, int* info,
+             std::size_t jobz_len);
+}
+
+namespace randla::blas {
+
+// BLAS/LAPACK take 32-bit dimensions here (LP64 OpenBLAS): every dimension passes through this.
+inline int dim(std::int64_t value, const char* what) {
+  RANDLA_EXPECTS_CODE(value >= 0 && value <= INT_MAX, ErrorCode::Shape, what)
+      << "Expected a dimension in [0, " << INT_MAX << "] for " << what << " but received " << value;
+  return static_cast<int>(value);
+}
+
+// A view as BLAS sees it: col-major storage plus the operation that yields the logical matrix.
+template <class T>
+struct Operand {
+  const T* data;
+  int ld;
+  CBLAS_TRANSPOSE op;
+};
+
+template <class T>
+Operand<T> operand(MatrixView<const T> A, bool transpose) {
+  const bool stored_transposed = A.layout == Layout::RowMajor;
+  return {A.data, dim(A.ld < 1 ? 1 : A.ld, "leading dimension"),
+          (stored_transposed != transpose) ? CblasTrans : CblasNoTrans};
+}
+
+inline void gemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int m, int n, int k, float alpha, const float* a, int lda,
+                 const float* b, int ldb, float beta, float* c, int ldc) {
+  cblas_sgemm(CblasColMajor, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+inline void gemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int m, int n, int k, double alpha, const double* a, int lda,
+                 const double* b, int ldb, double beta, double* c, int ldc) {
+  cblas_dgemm(CblasColMajor, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+inline void check_info(int info, const char* routine) {
+  if (info < 0) {
+    throw Error(ErrorCode::Internal, std::string(routine) + ": argument " + std::to_string(-info) + " was invalid");
+  }
+}
+
+inline void geqrf(int m, int n, float* a, int lda, float* tau, float* work, int lwork, int* info) {
+  sgeqrf_(&m, &n, a, &lda, tau, work, &lwork, info);
+}
+inline void geqrf(int m, int n, double* a, int lda, double* tau, double* work, int lwork, int* info) {
+  dgeqrf_(&m, &n, a, &lda, tau, work, &lwork, info);
+}
+inline void orgqr(int m, int n, int k, float* a, int lda, const float* tau, float* work, int lwork, int* info) {
+  sorgqr_(&m, &n, &k, a, &lda, tau, work, &lwork, info);
+}
+inline void orgqr(int m, int n, int k, double* a, int lda, const double* tau, double* work, int lwork, int* info) {
+  dorgqr_(&m, &n, &k, a, &lda, tau, work, &lwork, info);
+}
+inline void getrf(int m, int n, float* a, int lda, int* ipiv, int* info) { sgetrf_(&m, &n, a, &lda, ipiv, info); }
+inline void getrf(int m, int n, double* a, int lda, int* ipiv, int* info) { dgetrf_(&m, &n, a, &lda, ipiv, info); }
+
+// Replaces the m x n (m >= n) col-major a with the thin Q of its Householder QR.
+template <class T>
+void thin_q(int m, int n, T* a, int lda) {
+  if (n == 0) return;
+  std::vector<T> tau(static_cast<std::size_t>(n));
+  int info = 0;
+  T query = 0;
+  geqrf(m, n, a, lda, tau.data(), &query, -1, &info);
+  check_info(info, "geqrf");
+  int lwork = static_cast<int>(query);
+  T query2 = 0;
+  orgqr(m, n, n, a, lda, tau.data(), &query2, -1, &info);
+  check_info(info, "orgqr");
+  lwork = std::max(lwork, static_cast<int>(query2));
+  lwork = std::max(lwork, n);
+  std::vector<T> work(static_cast<std::size_t>(lwork));
+  geqrf(m, n, a, lda, tau.data(), work.data(), lwork, &info);
+  check_info(info, "geqrf");
+  orgqr(m, n, n, a, lda, tau.data(), work.data(), lwork, &info);
+  check_info(info, "orgqr");
+}
+
+// Thin SVD of the m x n col-major a (overwritten): a = U diag(s) Vt, U m x r, Vt r x n, r = min(m, n).
+struct SvdFactors {
+  std::vector<double> U, s, Vt;
+  int rows = 0, cols = 0, r = 0;
+};
+
+inline SvdFactors svd(int m, int n, double* a, int lda) {
+  SvdFactors f;
+  f.rows = m;
+  f.cols = n;
+  f.r = std::min(m, n);
+  f.U.resize(static_cast<std::size_t>(m) * f.r);
+  f.s.resize(static_cast<std::size_t>(f.r));
+  f.Vt.resize(static_cast<std::size_t>(f.r) * n);
+  std::vector<int> iwork(static_cast<std::size_t>(8) * f.r);
+  const char jobz = 'S';
+  int ldu = std::max(1, m), ldvt = std::max(1, f.r), info = 0, lwork = -1;
+  double query = 0;
+  dgesdd_(&jobz, &m, &n, a, &lda, f.s.data(), f.U.data(), &ldu, f.Vt.data(), &ldvt, &query, &lwork, iwork.data(),
+          &info, 1);
+  check_info(info, "gesdd");
+  lwork = std::max(1, static_cast<int>(query));
+  std::vector<double> work(static_cast<std::size_t>(lwork));
+  dgesdd_(&jobz, &m, &n, a, &lda, f.s.data(), f.U.data(), &ldu, f.Vt.data(), &ldvt, work.data(), &lwork,
+          iwork.data(), &info, 1);
+  check_info(info, "gesdd");
+  if (info > 0) throw Error(ErrorCode::NotConverged, "gesdd: the small SVD did not converge");
+  return f;
+}
+
+}  // namespace randla::blas

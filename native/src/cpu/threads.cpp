@@ -1,0 +1,103 @@
+#include "randla/threads.hpp"
+
+#include <cblas.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <exception>
+#include <thread>
+#include <vector>
+
+#include "randla/error.hpp"
+
+namespace randla {
+namespace {
+
+int initial_threads() {
+  if (const char* env = std::getenv("RANDLA_NUM_THREADS")) {
+    const int n = std::atoi(env);
+    if (n >= 1) return n;
+  }
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+void apply_to_blas(int n) {
+#if defined(RANDLA_HAVE_OPENBLAS_THREADS)
+  openblas_set_num_threads(n);
+#else
+  (void)n;
+#endif
+}
+
+std::atomic<int>& thread_setting() {
+  // First use also hands the setting to BLAS, so one value drives both.
+  static std::atomic<int> setting = [] {
+    const int n = initial_threads();
+    apply_to_blas(n);
+    return n;
+  }();
+  return setting;
+}
+
+}  // namespace
+
+const char* error_code_name(ErrorCode code) noexcept {
+  switch (code) {
+    case ErrorCode::InvalidArgument: return "ERR_RANDLA_INVALID_ARGUMENT";
+    case ErrorCode::NotFinite: return "ERR_RANDLA_NOT_FINITE";
+    case ErrorCode::Shape: return "ERR_RANDLA_SHAPE";
+    case ErrorCode::NotConverged: return "ERR_RANDLA_NOT_CONVERGED";
+    case ErrorCode::OutOfMemory: return "ERR_RANDLA_OUT_OF_MEMORY";
+    case ErrorCode::BackendUnavailable: return "ERR_RANDLA_BACKEND_UNAVAILABLE";
+    case ErrorCode::Aborted: return "ERR_RANDLA_ABORTED";
+    case ErrorCode::Cuda: return "ERR_RANDLA_CUDA";
+    case ErrorCode::Internal: return "ERR_RANDLA_INTERNAL";
+  }
+  return "ERR_RANDLA_INTERNAL";
+}
+
+void set_threads(int n) {
+  RANDLA_EXPECTS(n >= 1 && n <= 4096, "threads") << "Expected an integer in [1, 4096] for threads but received " << n;
+  thread_setting().store(n);
+  apply_to_blas(n);
+}
+
+int threads() noexcept { return thread_setting().load(); }
+
+const char* blas_name() noexcept {
+#if defined(RANDLA_HAVE_OPENBLAS_THREADS)
+  return openblas_get_config();
+#else
+  return "BLAS";
+#endif
+}
+
+void parallel_for(std::int64_t n, const std::function<void(std::int64_t, std::int64_t)>& body,
+                  std::int64_t min_chunk) {
+  if (n <= 0) return;
+  min_chunk = std::max<std::int64_t>(1, min_chunk);
+  const std::int64_t chunks = std::max<std::int64_t>(1, std::min<std::int64_t>(threads(), (n + min_chunk - 1) / min_chunk));
+  if (chunks == 1) {
+    body(0, n);
+    return;
+  }
+  std::vector<std::exception_ptr> errors(static_cast<std::size_t>(chunks));
+  std::vector<std::thread> workers;
+  workers.reserve(static_cast<std::size_t>(chunks - 1));
+  auto run = [&](std::int64_t c) {
+    try {
+      body(n * c / chunks, n * (c + 1) / chunks);
+    } catch (...) {
+      errors[static_cast<std::size_t>(c)] = std::current_exception();
+    }
+  };
+  for (std::int64_t c = 1; c < chunks; ++c) workers.emplace_back(run, c);
+  run(0);
+  for (auto& w : workers) w.join();
+  for (auto& e : errors) {
+    if (e) std::rethrow_exception(e);
+  }
+}
+
+}  // namespace randla
