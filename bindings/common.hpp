@@ -1,0 +1,89 @@
+// Shared binding glue: JS value -> plain C++ "baton" fields on the main thread (sharp's
+// pattern: Execute() never touches N-API), errors mapped to ERR_RANDLA_* codes in one place.
+#pragma once
+
+#include <napi.h>
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "randla/error.hpp"
+#include "randla/matrix_view.hpp"
+
+namespace randla::bindings {
+
+// A Float32Array/Float64Array matrix from JS, kept alive by a reference for the whole call.
+struct InputMatrix {
+  napi_typedarray_type type = napi_float64_array;
+  const void* data = nullptr;
+  std::int64_t rows = 0, cols = 0;
+  Layout layout = Layout::RowMajor;
+  Napi::Reference<Napi::TypedArray> keep_alive;
+
+  bool is_f32() const { return type == napi_float32_array; }
+  template <class T>
+  MatrixView<const T> view() const {
+    return dense_view(static_cast<const T*>(data), rows, cols, layout);
+  }
+};
+
+// Reads { data, rows, cols, layout } named `name` in messages; throws a RandlaError-shaped JS error.
+InputMatrix read_matrix(const Napi::Value& value, const char* name);
+
+// Option readers: `name` is the argument's name as the user wrote it, e.g. "options.rank".
+std::int64_t read_int(const Napi::Object& options, const char* key, const char* name);
+std::string read_string(const Napi::Object& options, const char* key, const char* name);
+std::uint64_t read_u64(const Napi::Object& options, const char* key, const char* name);
+bool read_bool(const Napi::Object& options, const char* key, const char* name, bool fallback);
+
+// The one mapping of native failures to JS: an Error with `code` (ERR_RANDLA_*) and `argument`.
+Napi::Error to_js_error(Napi::Env env, ErrorCode code, const std::string& message, const std::string& argument);
+[[noreturn]] void throw_invalid(Napi::Env env, const std::string& message, const std::string& argument,
+                                ErrorCode code = ErrorCode::InvalidArgument);
+
+// A failure captured on a worker thread, turned into a JS error later on the main thread.
+struct CapturedError {
+  ErrorCode code = ErrorCode::Internal;
+  std::string message;
+  std::string argument;
+};
+// Runs `body`, converting every C++ exception into a CapturedError (never lets one escape).
+template <class F>
+std::optional<CapturedError> capture(F&& body) {
+  try {
+    body();
+    return std::nullopt;
+  } catch (const Error& e) {
+    return CapturedError{e.code(), e.what(), e.argument()};
+  } catch (const std::bad_alloc&) {
+    return CapturedError{ErrorCode::OutOfMemory, "Out of memory", ""};
+  } catch (const std::exception& e) {
+    return CapturedError{ErrorCode::Internal, e.what(), ""};
+  } catch (...) {
+    return CapturedError{ErrorCode::Internal, "Unknown native error", ""};
+  }
+}
+
+// Cancellation flag shared by a JS AbortToken object and the worker computing for it.
+class AbortToken : public Napi::ObjectWrap<AbortToken> {
+ public:
+  static Napi::Function define(Napi::Env env);
+  explicit AbortToken(const Napi::CallbackInfo& info);
+  std::shared_ptr<std::atomic<bool>> flag() const { return flag_; }
+  // The token passed as options.abortToken, or nullptr.
+  static std::shared_ptr<std::atomic<bool>> from_options(const Napi::Object& options);
+
+ private:
+  Napi::Value abort(const Napi::CallbackInfo& info);
+  std::shared_ptr<std::atomic<bool>> flag_ = std::make_shared<std::atomic<bool>>(false);
+};
+
+// Copies a result vector into a fresh JS-owned TypedArray.
+Napi::TypedArray to_typed_array(Napi::Env env, const float* data, std::size_t n);
+Napi::TypedArray to_typed_array(Napi::Env env, const double* data, std::size_t n);
+Napi::Object to_js_matrix(Napi::Env env, Napi::TypedArray data, std::int64_t rows, std::int64_t cols);
+
+}  // namespace randla::bindings
