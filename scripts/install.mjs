@@ -18,7 +18,7 @@ try {
   console.log('randla: cmake-js not installed; the native addon was not built (reference backend only)');
   process.exit(0);
 }
-const result = spawnSync(process.execPath, [cmakeJs, 'compile', '--CDCMAKE_BUILD_TYPE=Release'], {
+const result = spawnSync(process.execPath, [cmakeJs, 'compile', '--CDCMAKE_BUILD_TYPE=Release', '--CDRANDLA_BUILD_TESTS=OFF', '--CDRANDLA_BUILD_BENCH=OFF'], {
   cwd: root,
   stdio: 'inherit',
 });

@@ -14,6 +14,8 @@ export interface RsvdRequest {
   sketch: SketchKind;
   /** Unsigned 64-bit seed of the Philox stream (docs/rng.md). */
   seed: bigint;
+  /** Reject NaN/±Infinity in A with ERR_RANDLA_NOT_FINITE (the native backend scans off the main thread). */
+  checkFinite: boolean;
   signal?: AbortSignal;
   onProgress?: (progress: Progress) => void;
 }

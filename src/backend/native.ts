@@ -1,0 +1,159 @@
+// Loads the N-API addon (build/Release/randla.node) and adapts it to the Backend interface.
+// The addon is optional: when it is missing, `loadError` says why and the facade falls back.
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { ErrorCode, RandlaError } from '../errors.js';
+import type { Matrix, Progress } from '../types.js';
+import type { Backend, BackendInfo, RsvdOutput, RsvdRequest } from './types.js';
+
+/** The addon's exact shape, declared once (bindings/addon.cpp, bindings/ops/*.cpp). */
+interface AddonRsvdOptions {
+  rank: number;
+  oversamples: number;
+  powerIters: number;
+  normalizer: string;
+  sketch: string;
+  seed: bigint;
+  checkFinite: boolean;
+  abortToken?: AbortToken;
+}
+interface AbortToken {
+  abort(): void;
+}
+interface Addon {
+  AbortToken: new () => AbortToken;
+  backendInfo(): { threads: number; blas: string; cuda: boolean };
+  setThreads(n: number): void;
+  rsvd(A: Matrix, options: AddonRsvdOptions, onProgress?: (done: number, total: number) => void): Promise<RsvdOutput>;
+  rsvdSync(A: Matrix, options: AddonRsvdOptions): RsvdOutput;
+}
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+function load(): { addon?: Addon; error?: string } {
+  const require = createRequire(import.meta.url);
+  const candidates = [join(root, 'build', 'Release', 'randla.node'), join(root, 'build', 'Debug', 'randla.node')];
+  let lastError = 'the addon was not built';
+  for (const path of candidates) {
+    try {
+      return { addon: require(path) as Addon };
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      if (code !== 'MODULE_NOT_FOUND') lastError = (e as Error).message;
+    }
+  }
+  return { error: lastError };
+}
+
+const loaded = process.env.RANDLA_DISABLE_NATIVE === '1' ? { error: 'disabled by RANDLA_DISABLE_NATIVE=1' } : load();
+export const addon: Addon | undefined = loaded.addon;
+export const loadError: string | undefined = loaded.error;
+
+/** Turns the addon's error (plain Error with code/argument) into a RandlaError with the caller's stack. */
+function toRandlaError(error: unknown, callSite: Error): unknown {
+  const e = error as { code?: string; message?: string; argument?: string };
+  if (typeof e?.code !== 'string' || !e.code.startsWith('ERR_RANDLA_')) return error;
+  const out = new RandlaError(e.code as ErrorCode, e.message ?? 'native error', {
+    ...(e.argument === undefined ? {} : { argument: e.argument }),
+    cause: error,
+  });
+  const frames = callSite.stack?.split('\n').slice(1).join('\n');
+  if (frames) out.stack = `RandlaError: ${out.message}\n${frames}`;
+  return out;
+}
+
+function addonOptions(request: RsvdRequest): AddonRsvdOptions {
+  return {
+    rank: request.rank,
+    oversamples: request.oversamples,
+    powerIters: request.powerIters,
+    normalizer: request.normalizer,
+    sketch: request.sketch,
+    seed: request.seed,
+    checkFinite: request.checkFinite,
+  };
+}
+
+/**
+ * Runs an async addon call with the request's AbortSignal wired to a native AbortToken and
+ * the user's onProgress shielded: a throwing callback aborts the work and its error is rethrown.
+ */
+async function withControl<T>(
+  native: Addon,
+  signal: AbortSignal | undefined,
+  onProgress: ((p: Progress) => void) | undefined,
+  run: (token: AbortToken, progress?: (done: number, total: number) => void) => Promise<T>,
+): Promise<T> {
+  const callSite = new Error();
+  if (signal?.aborted) {
+    throw new RandlaError(ErrorCode.ABORTED, 'The operation was aborted', { cause: signal.reason });
+  }
+  const token = new native.AbortToken();
+  const onAbort = () => token.abort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  let callbackError: { error: unknown } | undefined;
+  const progress = onProgress
+    ? (done: number, total: number) => {
+        if (callbackError) return;
+        try {
+          onProgress({ pass: done, totalPasses: total });
+        } catch (error) {
+          callbackError = { error };
+          token.abort();
+        }
+      }
+    : undefined;
+  try {
+    const result = await run(token, progress);
+    if (callbackError) throw callbackError.error;
+    return result;
+  } catch (error) {
+    if (callbackError) throw callbackError.error;
+    const mapped = toRandlaError(error, callSite);
+    if (mapped instanceof RandlaError && mapped.code === ErrorCode.ABORTED && signal?.aborted) {
+      throw new RandlaError(ErrorCode.ABORTED, mapped.message, { cause: signal.reason });
+    }
+    throw mapped;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+function syncCall<T>(run: () => T): T {
+  const callSite = new Error();
+  try {
+    return run();
+  } catch (error) {
+    throw toRandlaError(error, callSite);
+  }
+}
+
+export const nativeBackend: Backend = {
+  name: 'native',
+  info(): BackendInfo {
+    if (!addon) return { name: 'native', available: false, reason: loadError ?? 'not built' };
+    const info = addon.backendInfo();
+    return { name: 'native', available: true, threads: info.threads, device: `cpu (${info.blas})` };
+  },
+  rsvd(request: RsvdRequest): Promise<RsvdOutput> {
+    const native = requireAddon();
+    return withControl(native, request.signal, request.onProgress, (token, progress) =>
+      native.rsvd(request.A, { ...addonOptions(request), abortToken: token }, progress),
+    );
+  },
+  rsvdSync(request: RsvdRequest): RsvdOutput {
+    const native = requireAddon();
+    return syncCall(() => native.rsvdSync(request.A, addonOptions(request)));
+  },
+};
+
+function requireAddon(): Addon {
+  if (!addon) {
+    throw new RandlaError(ErrorCode.BACKEND_UNAVAILABLE, `Expected the native backend to be built but it is not: ${loadError}`, {
+      argument: 'options.backend',
+    });
+  }
+  return addon;
+}

@@ -1,0 +1,150 @@
+// Philox4x32-10, the counter-based generator of Salmon, Moraes, Dror, Shaw, "Parallel random
+// numbers: as easy as 1, 2, 3" (SC 2011). The exact mapping to numbers is docs/rng.md; the C++
+// twin is native/include/randla/philox.hpp and both must agree bit for bit.
+
+/** Stream of the test matrix Ω of the randomized range finder (rsvd, QB); docs/rng.md. */
+export const STREAM_RANGE_FINDER = 0;
+
+const PHILOX_M0 = 0xd2511f53;
+const PHILOX_M1 = 0xcd9e8d57;
+const PHILOX_W0 = 0x9e3779b9;
+const PHILOX_W1 = 0xbb67ae85;
+const ROUNDS = 10;
+
+const TWO_POW_26 = 67108864;
+const TWO_POW_32 = 4294967296;
+const TWO_POW_53 = 9007199254740992;
+const TWO_PI = 2 * Math.PI;
+
+/**
+ * High word of the 64-bit product of two uint32. JS numbers hold only 53 bits exactly, so the
+ * product is split into 16-bit halves whose partial products (< 2^32 each) stay exact.
+ */
+function mulhi32(a: number, b: number): number {
+  const aLo = a & 0xffff;
+  const aHi = a >>> 16;
+  const bLo = b & 0xffff;
+  const bHi = b >>> 16;
+  const lolo = aLo * bLo;
+  const hilo = aHi * bLo;
+  const lohi = aLo * bHi;
+  const carry = (lolo >>> 16) + (hilo & 0xffff) + (lohi & 0xffff);
+  return (aHi * bHi + (hilo >>> 16) + (lohi >>> 16) + (carry >>> 16)) >>> 0;
+}
+
+/**
+ * One Philox4x32-10 call: writes the four output words of counter (c0..c3) under key (k0, k1)
+ * into `out[0..3]`. All inputs are taken modulo 2^32.
+ *
+ * @example
+ * const out = new Uint32Array(4);
+ * philox4x32_10(0, 0, 0, 0, 0, 0, out); // out = [0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8]
+ */
+export function philox4x32_10(
+  c0: number,
+  c1: number,
+  c2: number,
+  c3: number,
+  k0: number,
+  k1: number,
+  out: Uint32Array,
+): void {
+  c0 >>>= 0;
+  c1 >>>= 0;
+  c2 >>>= 0;
+  c3 >>>= 0;
+  k0 >>>= 0;
+  k1 >>>= 0;
+  for (let round = 0; round < ROUNDS; round++) {
+    if (round > 0) {
+      k0 = (k0 + PHILOX_W0) >>> 0;
+      k1 = (k1 + PHILOX_W1) >>> 0;
+    }
+    const hi0 = mulhi32(PHILOX_M0, c0);
+    const lo0 = Math.imul(PHILOX_M0, c0) >>> 0;
+    const hi1 = mulhi32(PHILOX_M1, c2);
+    const lo1 = Math.imul(PHILOX_M1, c2) >>> 0;
+    c0 = (hi1 ^ c1 ^ k0) >>> 0;
+    c1 = lo1;
+    c2 = (hi0 ^ c3 ^ k1) >>> 0;
+    c3 = lo0;
+  }
+  out[0] = c0;
+  out[1] = c1;
+  out[2] = c2;
+  out[3] = c3;
+}
+
+/** The Philox key of a 64-bit seed: `k0 = seed mod 2^32`, `k1 = floor(seed / 2^32)` (mod 2^32). */
+export function seedKey(seed: bigint): [k0: number, k1: number] {
+  const s = BigInt.asUintN(64, seed);
+  return [Number(s & 0xffffffffn), Number(s >> 32n)];
+}
+
+// One scratch block for the entry functions: they are hot (one call per matrix entry) and
+// synchronous, so sharing it cannot race.
+const scratch = new Uint32Array(4);
+
+function entryWords(k0: number, k1: number, stream: number, i: number, j: number): Uint32Array {
+  // `i >>> 0` is i mod 2^32 for every integer i < 2^53.
+  philox4x32_10(i >>> 0, Math.floor(i / TWO_POW_32), j, stream, k0, k1, scratch);
+  return scratch;
+}
+
+/** Box–Muller, cosine branch, of the four words of one Philox output (docs/rng.md). */
+function gaussianOfWords(x: Uint32Array): number {
+  const u1 = (TWO_POW_53 - ((x[0] >>> 5) * TWO_POW_26 + (x[1] >>> 6))) / TWO_POW_53; // (0, 1]: exact, never 0
+  const u2 = ((x[2] >>> 5) * TWO_POW_26 + (x[3] >>> 6)) / TWO_POW_53;
+  return Math.sqrt(-2 * Math.log(u1)) * Math.cos(TWO_PI * u2);
+}
+
+/**
+ * Entry (i, j) of a standard Gaussian test matrix for key (k0, k1) and `stream`, in f64.
+ *
+ * @example
+ * const [k0, k1] = seedKey(42n);
+ * const g = gaussianEntry(k0, k1, STREAM_RANGE_FINDER, 3, 1); // the same number on every backend
+ */
+export function gaussianEntry(k0: number, k1: number, stream: number, i: number, j: number): number {
+  return gaussianOfWords(entryWords(k0, k1, stream, i, j));
+}
+
+/**
+ * Entry (i, j) of a Rademacher (±1) test matrix: +1 when the top bit of the first word is 0.
+ *
+ * @example
+ * const [k0, k1] = seedKey(42n);
+ * const r = rademacherEntry(k0, k1, STREAM_RANGE_FINDER, 3, 1); // 1 or -1
+ */
+export function rademacherEntry(k0: number, k1: number, stream: number, i: number, j: number): number {
+  return entryWords(k0, k1, stream, i, j)[0] >>> 31 === 0 ? 1 : -1;
+}
+
+/**
+ * The `rows × cols` test matrix of `seed` and `stream`, column-major (entry (i, j) at
+ * `i + j * rows`), in f64. For an f32 sketch, round each entry with `Math.fround`.
+ *
+ * @example
+ * const omega = testMatrix(100, 15, 42n, STREAM_RANGE_FINDER, 'gaussian');
+ * omega[3 + 1 * 100] === gaussianEntry(...seedKey(42n), STREAM_RANGE_FINDER, 3, 1); // true
+ */
+export function testMatrix(
+  rows: number,
+  cols: number,
+  seed: bigint,
+  stream: number,
+  kind: 'gaussian' | 'rademacher',
+): Float64Array {
+  const [k0, k1] = seedKey(seed);
+  const out = new Float64Array(rows * cols);
+  const words = new Uint32Array(4);
+  const gaussian = kind === 'gaussian';
+  for (let j = 0; j < cols; j++) {
+    const base = j * rows;
+    for (let i = 0; i < rows; i++) {
+      philox4x32_10(i >>> 0, Math.floor(i / TWO_POW_32), j, stream, k0, k1, words);
+      out[base + i] = gaussian ? gaussianOfWords(words) : words[0] >>> 31 === 0 ? 1 : -1;
+    }
+  }
+  return out;
+}
