@@ -20,11 +20,21 @@ void run(std::int64_t m, std::int64_t n, std::int64_t k, std::int64_t p, std::in
   o.power_iters = q;
   o.seed = 1;
   std::vector<double> times;
+  std::vector<double> pass_ends;
   for (int r = 0; r < reps; ++r) {
     const auto t0 = std::chrono::steady_clock::now();
-    auto res = randla::rsvd<T>(randla::dense_view<const T>(A.data(), m, n, randla::Layout::RowMajor), o);
+    randla::RunControl control;
+    pass_ends.clear();
+    control.progress = [&](int, int) {
+      pass_ends.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    };
+    auto res = randla::rsvd<T>(randla::dense_view<const T>(A.data(), m, n, randla::Layout::RowMajor), o, control);
     times.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   }
+  // Where the time of the last repetition went: end of each pass over A, then the finish.
+  std::fprintf(stderr, "%s passes end at (ms):", sizeof(T) == 4 ? "f32" : "f64");
+  for (double t : pass_ends) std::fprintf(stderr, " %.1f", t * 1e3);
+  std::fprintf(stderr, " | total %.1f\n", times.back() * 1e3);
   std::sort(times.begin(), times.end());
   std::printf("{\"dtype\":\"%s\",\"m\":%lld,\"n\":%lld,\"k\":%lld,\"threads\":%d,\"median_s\":%.6f,\"min_s\":%.6f}\n",
               sizeof(T) == 4 ? "f32" : "f64", (long long)m, (long long)n, (long long)k, randla::threads(),

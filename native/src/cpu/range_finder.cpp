@@ -8,22 +8,13 @@
 #include <vector>
 
 #include "cpu/blas_lapack.hpp"
+#include "cpu/products.hpp"
 #include "randla/rsvd.hpp"
 
 namespace randla {
 namespace {
 
-// out = op(A)·X, op(A) = A or Aᵀ; one pass over A.
-template <class T>
-void apply(MatrixView<const T> A, bool transpose, const DenseMatrix<T>& X, DenseMatrix<T>& out) {
-  const auto a = blas::operand(A, transpose);
-  const std::int64_t rows = transpose ? A.cols : A.rows;
-  const std::int64_t inner = transpose ? A.rows : A.cols;
-  out = DenseMatrix<T>(rows, X.cols);
-  blas::gemm(a.op, CblasNoTrans, blas::dim(rows, "A rows"), blas::dim(X.cols, "sketch columns"),
-             blas::dim(inner, "A cols"), T(1), a.data, a.ld, X.data.data(), blas::dim(std::max<std::int64_t>(1, X.rows), "ld"),
-             T(0), out.data.data(), blas::dim(std::max<std::int64_t>(1, rows), "ld"));
-}
+using detail::apply;
 
 // Y <- P·L of the LU factorization with partial pivoting Y = P·L·U (scipy lu(permute_l=True)).
 // Keeps the range of Y, unlike QR not orthonormal, but half the flops (fbpca, scikit-learn).
@@ -99,12 +90,12 @@ QbFactors<T> qb(MatrixView<const T> A, const RangeFinderOptions& options, const 
   const int total = static_cast<int>(2 * options.power_iters + 2);
   QbFactors<T> f;
   f.Q = range_finder(A, options, control, 0, total);
-  // B = QᵀA, computed as (AᵀQ)ᵀ would need a transpose copy: ask BLAS for Qᵀ·op(A) directly.
-  const auto a = blas::operand(A, false);
-  f.B = DenseMatrix<T>(f.Q.cols, A.cols);
-  blas::gemm(CblasTrans, a.op, blas::dim(f.Q.cols, "l"), blas::dim(A.cols, "A cols"), blas::dim(A.rows, "A rows"), T(1),
-             f.Q.data.data(), blas::dim(std::max<std::int64_t>(1, f.Q.rows), "ld"), a.data, a.ld, T(0),
-             f.B.data.data(), blas::dim(std::max<std::int64_t>(1, f.B.rows), "ld"));
+  // Bᵀ = AᵀQ (n x l) is BLAS's fast T·N or N·N case for either layout of A; Qᵀ·op(A) is not.
+  DenseMatrix<T> bt;
+  apply(A, true, f.Q, bt);
+  f.B = DenseMatrix<T>(bt.cols, bt.rows);
+  for (std::int64_t j = 0; j < bt.cols; ++j)
+    for (std::int64_t i = 0; i < bt.rows; ++i) f.B(j, i) = bt(i, j);
   control.report(total, total);
   return f;
 }

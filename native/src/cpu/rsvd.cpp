@@ -4,12 +4,15 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
+#include <type_traits>
 #include <limits>
 #include <new>
 #include <sstream>
 #include <vector>
 
 #include "cpu/blas_lapack.hpp"
+#include "cpu/products.hpp"
 #include "randla/rsvd.hpp"
 #include "randla/threads.hpp"
 
@@ -41,9 +44,16 @@ void expect_finite(MatrixView<const T> A, const char* argument) {
   parallel_for(outer, [&](std::int64_t begin, std::int64_t end) {
     for (std::int64_t o = begin; o < end; ++o) {
       const T* p = A.data + o * A.ld;
-      bool ok = true;
-      for (std::int64_t i = 0; i < inner; ++i) ok &= std::isfinite(p[i]);
-      if (!ok) {
+      // NaN/Inf have all exponent bits set: an integer test the compiler vectorizes, unlike isfinite.
+      using Bits = std::conditional_t<sizeof(T) == 8, std::uint64_t, std::uint32_t>;
+      constexpr Bits exponent = sizeof(T) == 8 ? Bits(0x7ff0000000000000ull) : Bits(0x7f800000u);
+      Bits bad = 0;
+      for (std::int64_t i = 0; i < inner; ++i) {
+        Bits bits;
+        std::memcpy(&bits, p + i, sizeof bits);
+        bad |= Bits((bits & exponent) == exponent);
+      }
+      if (bad) {
         for (std::int64_t i = 0; i < inner; ++i) {
           if (!std::isfinite(p[i])) {
             chunk_first[static_cast<std::size_t>(o)] = o * inner + i;
@@ -89,22 +99,27 @@ RsvdResult<T> rsvd(MatrixView<const T> A, const RsvdOptions& options, const RunC
     rf.normalizer = options.normalizer;
     rf.test_matrix = options.test_matrix;
     rf.seed = options.seed;
-    QbFactors<T> f = qb(tall, rf, control);
+    const int total = static_cast<int>(2 * options.power_iters + 2);
+    DenseMatrix<T> Q = range_finder(tall, rf, control, 0, total);
 
-    // Small SVD in f64: B (l x n) = Ub diag(s) Vbt.
-    std::vector<double> B(f.B.data.begin(), f.B.data.end());
-    f.B = {};
-    blas::SvdFactors svd = blas::svd(blas::dim(l, "l"), blas::dim(n, "n"), B.data(), blas::dim(l, "l"));
+    // Last pass: Bᵀ = AᵀQ (n x l), then the small SVD in f64: Bᵀ = W diag(s) Zᵀ, so that
+    // B = Z diag(s) Wᵀ and A ≈ (Q·Z) diag(s) Wᵀ.
+    DenseMatrix<T> bt;
+    detail::apply(tall, true, Q, bt);
+    std::vector<double> Bt(bt.data.begin(), bt.data.end());
+    bt = {};
+    control.report(total, total);
+    blas::SvdFactors svd = blas::svd(blas::dim(n, "n"), blas::dim(l, "l"), Bt.data(), blas::dim(n, "n"));
 
-    // U_tall = Q · Ub[:, :k] (m x k), in the input precision.
-    DenseMatrix<T> ub(l, k);
+    // U_tall = Q · Z[:, :k] (m x k) in the input precision; Z(i, j) = Zᵀ(j, i).
+    DenseMatrix<T> z(l, k);
     for (std::int64_t j = 0; j < k; ++j)
-      for (std::int64_t i = 0; i < l; ++i) ub(i, j) = static_cast<T>(svd.U[static_cast<std::size_t>(i + j * l)]);
+      for (std::int64_t i = 0; i < l; ++i) z(i, j) = static_cast<T>(svd.Vt[static_cast<std::size_t>(j + i * l)]);
     DenseMatrix<T> u_tall(m, k);
     blas::gemm(CblasNoTrans, CblasNoTrans, blas::dim(m, "m"), blas::dim(k, "k"), blas::dim(l, "l"), T(1),
-               f.Q.data.data(), blas::dim(m, "m"), ub.data.data(), blas::dim(l, "l"), T(0), u_tall.data.data(),
+               Q.data.data(), blas::dim(m, "m"), z.data.data(), blas::dim(l, "l"), T(0), u_tall.data.data(),
                blas::dim(m, "m"));
-    f.Q = {};
+    Q = {};
 
     RsvdResult<T> r;
     r.rows = A.rows;
@@ -113,12 +128,13 @@ RsvdResult<T> rsvd(MatrixView<const T> A, const RsvdOptions& options, const RunC
     r.S.assign(svd.s.begin(), svd.s.begin() + k);
     r.U.resize(static_cast<std::size_t>(A.rows * k));
     r.Vt.resize(static_cast<std::size_t>(k * A.cols));
-    // Left factor of A: U_tall, or the right factor of Aᵀ (Vbt rows) when A is wide.
+    // V_tall = W[:, :k] (n x k). For a wide A the factors of Aᵀ swap: U = V_tall, V = U_tall.
+    auto v_tall = [&](std::int64_t i, std::int64_t j) { return svd.U[static_cast<std::size_t>(i + j * n)]; };
     auto left = [&](std::int64_t i, std::int64_t j) -> double {
-      return wide ? svd.Vt[static_cast<std::size_t>(j + i * l)] : static_cast<double>(u_tall(i, j));
+      return wide ? v_tall(i, j) : static_cast<double>(u_tall(i, j));
     };
-    auto right = [&](std::int64_t i, std::int64_t j) -> double {  // entry (i, j) of V (n x k)
-      return wide ? static_cast<double>(u_tall(i, j)) : svd.Vt[static_cast<std::size_t>(j + i * l)];
+    auto right = [&](std::int64_t i, std::int64_t j) -> double {  // entry (i, j) of V (cols x k)
+      return wide ? static_cast<double>(u_tall(i, j)) : v_tall(i, j);
     };
     for (std::int64_t j = 0; j < k; ++j) {
       // Sign rule (scikit-learn svd_flip, u-based): largest-|.| entry of U[:, j] positive.
