@@ -14,33 +14,23 @@ import { applyA, applyAt, householderQ, luPermutedLower, smallSvd } from '../src
 import { rsvdReference, rsvdReferenceAsync } from '../src/backend/reference/rsvd.js';
 import { referenceBackend } from '../src/backend/reference/index.js';
 
-// Tolerances (to move into test/helpers/tolerance.ts): small multiples of the unit roundoff of
-// the dtype. The measured errors on these problems are a few ulp; the multiples leave room for
-// other seeds and libm, not for a wrong algorithm.
-const F64_EPSILON = Number.EPSILON;
-/** Machine epsilon of IEEE binary32: Number.EPSILON · 2^29 = 2^-23. */
-const F32_EPSILON = Number.EPSILON * 2 ** 29;
-/** ‖QᵀQ − I‖max and ‖QR − Y‖max / ‖Y‖max of Householder QR on blocks of up to 600 × 40. */
-const QR_TOL_F64 = 64 * F64_EPSILON;
-/**
- * Entry error of a product, relative to Σ|a||x| of that entry: the worst case is inner·u, the
- * sums here are short (≤ 600 terms) and blocked, so a few u is what they show.
- */
-const PRODUCT_TOL_F64 = 8 * F64_EPSILON;
-/** Products with f32 data, which the kernels read exactly and multiply in f64. */
-const PRODUCT_TOL_F32_DATA = PRODUCT_TOL_F64;
-/** Relative error of the singular values of an exactly low-rank f64 matrix (~5.7e-14; measured ≤ 6 ulp). */
-const SIGMA_REL_TOL_F64 = 256 * F64_EPSILON;
-/** Relative error of σ for the f32 rounding of that matrix: rounding A moves σ by ≤ eps32·‖A‖. */
-const SIGMA_REL_TOL_F32 = 8 * F32_EPSILON;
-/**
- * ‖U S Vt − A‖max / ‖A‖max and ‖UᵀU − I‖max, ‖Vt Vtᵀ − I‖max, f64. The 'none' normalizer
- * (Algorithm 4.3) loses digits with q, as HMT §4.5 warns: ~30 ulp at q = 2.
- */
-const FACTOR_TOL_F64 = 256 * F64_EPSILON;
-/** The same for f32 output: U and Vt rounded to f32 carry eps32/2 each. */
-const FACTOR_TOL_F32 = 8 * F32_EPSILON;
-const STANDARD_ERRORS = 5;
+import {
+  EPS32 as F32_EPSILON,
+  EPS64 as F64_EPSILON,
+  expectClose,
+  reference as referenceTolerance,
+} from './helpers/tolerance.js';
+
+const {
+  qr: QR_TOL_F64,
+  product: PRODUCT_TOL_F64,
+  productF32Data: PRODUCT_TOL_F32_DATA,
+  sigmaF64: SIGMA_REL_TOL_F64,
+  sigmaF32: SIGMA_REL_TOL_F32,
+  factorF64: FACTOR_TOL_F64,
+  factorF32: FACTOR_TOL_F32,
+  standardErrors: STANDARD_ERRORS,
+} = referenceTolerance;
 
 // ---------------------------------------------------------------------------------------------
 // helpers
@@ -49,11 +39,6 @@ function fail(what: string, actual: number, expected: number, tol: number): neve
   throw new Error(
     `${what}: actual ${actual}, expected ${expected}, difference ${Math.abs(actual - expected)}, tolerance ${tol}`,
   );
-}
-
-/** |actual − expected| ≤ tol, with the numbers in the message when not. */
-function expectClose(actual: number, expected: number, tol: number, what: string): void {
-  if (!(Math.abs(actual - expected) <= tol)) fail(what, actual, expected, tol);
 }
 
 /** Every entry within tol; reports the worst entry. */
@@ -269,6 +254,24 @@ describe('philox4x32_10', () => {
     // A bigger matrix holds the smaller one as its leading block.
     const bigger = testMatrix(n + 10, l + 2, seed, 3, kind);
     for (let j = 0; j < l; j++) for (let i = 0; i < n; i++) expect(bigger[i + j * (n + 10)]).toBe(omega[i + j * n]);
+  });
+
+  it('matches the cross-language vectors of docs/rng.md (shared with native/tests/test_philox.cpp)', () => {
+    const [k0, k1] = seedKey(0x0123456789abcdefn);
+    const vectors: [number, number, number, number][] = [
+      [0, 0, 1.3948689342854275, -1],
+      [5, 3, -1.077966403770696, -1],
+      [2 ** 32 + 7, 2, 1.1015628358011695, -1],
+    ];
+    for (const [i, j, gaussian, rademacher] of vectors) {
+      // A few ulp: backends may differ only through libm's log and cos.
+      const actual = gaussianEntry(k0, k1, 0, i, j);
+      const tol = 8 * Number.EPSILON * Math.abs(gaussian);
+      if (!(Math.abs(actual - gaussian) <= tol)) {
+        throw new Error(`gaussian (${i}, ${j}): actual ${actual}, expected ${gaussian}, difference ${Math.abs(actual - gaussian)}, tolerance ${tol}`);
+      }
+      expect(rademacherEntry(k0, k1, 0, i, j)).toBe(rademacher);
+    }
   });
 
   it('gives different numbers for another stream, seed or position', () => {

@@ -62,4 +62,21 @@ TEST_CASE("gaussian entries have mean 0 and variance 1; rademacher entries are b
   CHECK_CLOSE(rsum / n, 0.0, 5.0 / std::sqrt(n), "rademacher sample mean");
 }
 
+TEST_CASE("cross-language vectors of docs/rng.md (shared with test/reference.test.ts)") {
+  const std::uint64_t seed = 0x0123456789abcdefull;
+  struct Vector {
+    std::uint64_t i;
+    std::uint32_t j;
+    double gaussian, rademacher;
+  };
+  const Vector vectors[] = {
+      {0, 0, 1.3948689342854275, -1}, {5, 3, -1.077966403770696, -1}, {(1ull << 32) + 7, 2, 1.1015628358011695, -1}};
+  for (const auto& v : vectors) {
+    // A few ulp: backends may differ only through libm's log and cos.
+    CHECK_CLOSE(randla::gaussian_entry(seed, 0, v.i, v.j), v.gaussian, 8 * 2.220446049250313e-16 * std::abs(v.gaussian),
+                "gaussian entry");
+    CHECK(randla::rademacher_entry(seed, 0, v.i, v.j) == v.rademacher, "rademacher entry");
+  }
+}
+
 TEST_MAIN()

@@ -13,6 +13,30 @@ export const tolerance = {
   backendsAgree: 4.5e5 * EPS64,
 } as const;
 
+/**
+ * Unit tests of the reference kernels (test/reference.test.ts): small multiples of the unit
+ * roundoff. The measured errors are a few ulp; the multiples leave room for other seeds and
+ * libm, not for a wrong algorithm.
+ */
+export const reference = {
+  /** ‖QᵀQ − I‖max and ‖QR − Y‖max / ‖Y‖max of Householder QR on blocks up to 600 × 40. */
+  qr: 64 * EPS64,
+  /** Entry error of a product relative to Σ|a||x|: short blocked sums show a few u. */
+  product: 8 * EPS64,
+  /** Products with f32 data, read exactly and multiplied in f64. */
+  productF32Data: 8 * EPS64,
+  /** σ of an exactly low-rank f64 matrix, relative (measured ≤ 6 ulp). */
+  sigmaF64: 256 * EPS64,
+  /** σ of its f32 rounding: rounding A moves σ by ≤ eps32·‖A‖. */
+  sigmaF32: 8 * EPS32,
+  /** Factor reconstruction and orthonormality, f64 ('none' at q = 2 loses ~30 ulp, HMT §4.5). */
+  factorF64: 256 * EPS64,
+  /** The same for f32 outputs (U and Vt rounded to f32). */
+  factorF32: 8 * EPS32,
+  /** Statistical checks allow this many standard errors. */
+  standardErrors: 5,
+} as const;
+
 /** Throws with actual, expected, difference and tolerance when |actual − expected| > tol. */
 export function expectClose(actual: number, expected: number, tol: number, what: string): void {
   const diff = Math.abs(actual - expected);

@@ -51,7 +51,7 @@ struct DenseMatrix {
 };
 
 // Orthonormal Q (m x l, col-major) whose range approximates that of A's (HMT Alg. 4.3/4.4).
-// A must be tall (m >= n); rsvd() orients it. Makes 2q + 1 passes over A.
+// Ω is n x l for the A given: rsvd() passes the tall orientation (docs/rng.md). 2q + 1 passes.
 template <class T>
 DenseMatrix<T> range_finder(MatrixView<const T> A, const RangeFinderOptions& options,
                             const RunControl& control = {}, int passes_before = 0, int total_passes = 0);
