@@ -23,7 +23,21 @@ enum class ErrorCode {
   Internal,
 };
 
-const char* error_code_name(ErrorCode code) noexcept;
+// The stable string of each code, as JavaScript sees it in `error.code`.
+constexpr const char* error_code_name(ErrorCode code) noexcept {
+  switch (code) {
+    case ErrorCode::InvalidArgument: return "ERR_RANDLA_INVALID_ARGUMENT";
+    case ErrorCode::NotFinite: return "ERR_RANDLA_NOT_FINITE";
+    case ErrorCode::Shape: return "ERR_RANDLA_SHAPE";
+    case ErrorCode::NotConverged: return "ERR_RANDLA_NOT_CONVERGED";
+    case ErrorCode::OutOfMemory: return "ERR_RANDLA_OUT_OF_MEMORY";
+    case ErrorCode::BackendUnavailable: return "ERR_RANDLA_BACKEND_UNAVAILABLE";
+    case ErrorCode::Aborted: return "ERR_RANDLA_ABORTED";
+    case ErrorCode::Cuda: return "ERR_RANDLA_CUDA";
+    case ErrorCode::Internal: return "ERR_RANDLA_INTERNAL";
+  }
+  return "ERR_RANDLA_INTERNAL";
+}
 
 class Error : public std::runtime_error {
  public:

@@ -58,8 +58,8 @@ DenseMatrix<T> range_finder(MatrixView<const T> A, const RangeFinderOptions& opt
 
 template <class T>
 struct QbFactors {
-  DenseMatrix<T> Q;  // m x l, orthonormal columns
-  DenseMatrix<T> B;  // l x n, B = QᵀA
+  DenseMatrix<T> Q;   // m x l, orthonormal columns
+  DenseMatrix<T> Bt;  // n x l, Bᵀ = AᵀQ (stored transposed: BLAS's fast case for either layout of A)
 };
 
 // A ≈ Q·B with Q from range_finder (2q + 2 passes over A). Any shape and layout.

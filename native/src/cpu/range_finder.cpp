@@ -91,11 +91,7 @@ QbFactors<T> qb(MatrixView<const T> A, const RangeFinderOptions& options, const 
   QbFactors<T> f;
   f.Q = range_finder(A, options, control, 0, total);
   // Bᵀ = AᵀQ (n x l) is BLAS's fast T·N or N·N case for either layout of A; Qᵀ·op(A) is not.
-  DenseMatrix<T> bt;
-  apply(A, true, f.Q, bt);
-  f.B = DenseMatrix<T>(bt.cols, bt.rows);
-  for (std::int64_t j = 0; j < bt.cols; ++j)
-    for (std::int64_t i = 0; i < bt.rows; ++i) f.B(j, i) = bt(i, j);
+  apply(A, true, f.Q, f.Bt);
   control.report(total, total);
   return f;
 }

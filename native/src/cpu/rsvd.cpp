@@ -12,7 +12,6 @@
 #include <vector>
 
 #include "cpu/blas_lapack.hpp"
-#include "cpu/products.hpp"
 #include "randla/rsvd.hpp"
 #include "randla/threads.hpp"
 
@@ -99,16 +98,11 @@ RsvdResult<T> rsvd(MatrixView<const T> A, const RsvdOptions& options, const RunC
     rf.normalizer = options.normalizer;
     rf.test_matrix = options.test_matrix;
     rf.seed = options.seed;
-    const int total = static_cast<int>(2 * options.power_iters + 2);
-    DenseMatrix<T> Q = range_finder(tall, rf, control, 0, total);
+    QbFactors<T> f = qb(tall, rf, control);
 
-    // Last pass: Bᵀ = AᵀQ (n x l), then the small SVD in f64: Bᵀ = W diag(s) Zᵀ, so that
-    // B = Z diag(s) Wᵀ and A ≈ (Q·Z) diag(s) Wᵀ.
-    DenseMatrix<T> bt;
-    detail::apply(tall, true, Q, bt);
-    std::vector<double> Bt(bt.data.begin(), bt.data.end());
-    bt = {};
-    control.report(total, total);
+    // Small SVD in f64: Bᵀ = W diag(s) Zᵀ, so that B = Z diag(s) Wᵀ and A ≈ (Q·Z) diag(s) Wᵀ.
+    std::vector<double> Bt(f.Bt.data.begin(), f.Bt.data.end());
+    f.Bt = {};
     blas::SvdFactors svd = blas::svd(blas::dim(n, "n"), blas::dim(l, "l"), Bt.data(), blas::dim(n, "n"));
 
     // U_tall = Q · Z[:, :k] (m x k) in the input precision; Z(i, j) = Zᵀ(j, i).
@@ -117,9 +111,9 @@ RsvdResult<T> rsvd(MatrixView<const T> A, const RsvdOptions& options, const RunC
       for (std::int64_t i = 0; i < l; ++i) z(i, j) = static_cast<T>(svd.Vt[static_cast<std::size_t>(j + i * l)]);
     DenseMatrix<T> u_tall(m, k);
     blas::gemm(CblasNoTrans, CblasNoTrans, blas::dim(m, "m"), blas::dim(k, "k"), blas::dim(l, "l"), T(1),
-               Q.data.data(), blas::dim(m, "m"), z.data.data(), blas::dim(l, "l"), T(0), u_tall.data.data(),
+               f.Q.data.data(), blas::dim(m, "m"), z.data.data(), blas::dim(l, "l"), T(0), u_tall.data.data(),
                blas::dim(m, "m"));
-    Q = {};
+    f.Q = {};
 
     RsvdResult<T> r;
     r.rows = A.rows;

@@ -42,21 +42,6 @@ std::atomic<int>& thread_setting() {
 
 }  // namespace
 
-const char* error_code_name(ErrorCode code) noexcept {
-  switch (code) {
-    case ErrorCode::InvalidArgument: return "ERR_RANDLA_INVALID_ARGUMENT";
-    case ErrorCode::NotFinite: return "ERR_RANDLA_NOT_FINITE";
-    case ErrorCode::Shape: return "ERR_RANDLA_SHAPE";
-    case ErrorCode::NotConverged: return "ERR_RANDLA_NOT_CONVERGED";
-    case ErrorCode::OutOfMemory: return "ERR_RANDLA_OUT_OF_MEMORY";
-    case ErrorCode::BackendUnavailable: return "ERR_RANDLA_BACKEND_UNAVAILABLE";
-    case ErrorCode::Aborted: return "ERR_RANDLA_ABORTED";
-    case ErrorCode::Cuda: return "ERR_RANDLA_CUDA";
-    case ErrorCode::Internal: return "ERR_RANDLA_INTERNAL";
-  }
-  return "ERR_RANDLA_INTERNAL";
-}
-
 void set_threads(int n) {
   RANDLA_EXPECTS(n >= 1 && n <= 4096, "threads") << "Expected an integer in [1, 4096] for threads but received " << n;
   thread_setting().store(n);
