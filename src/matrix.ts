@@ -71,11 +71,7 @@ export function toMatrix(input: unknown, argument: string): Matrix {
 export function toMlMatrix(m: Matrix): MlMatrix {
   const checked = expectMatrix(m, 'm');
   const out = new MlMatrix(checked.rows, checked.cols);
-  for (let i = 0; i < checked.rows; i++) {
-    for (let j = 0; j < checked.cols; j++) {
-      out.set(i, j, checked.data[checked.layout === 'row-major' ? i * checked.cols + j : i + j * checked.rows]!);
-    }
-  }
+  for (let i = 0; i < checked.rows; i++) for (let j = 0; j < checked.cols; j++) out.set(i, j, at(checked, i, j));
   return out;
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, RandlaError } from '../src/errors.js';
-import type { Float, Layout, Matrix, Normalizer, SketchKind } from '../src/types.js';
+import type { Layout, Matrix, Normalizer, SketchKind } from '../src/types.js';
 import type { RsvdOutput, RsvdRequest } from '../src/backend/types.js';
 import {
   STREAM_RANGE_FINDER,
@@ -15,11 +15,13 @@ import { rsvdReference, rsvdReferenceAsync } from '../src/backend/reference/rsvd
 import { referenceBackend } from '../src/backend/reference/index.js';
 
 import {
-  EPS32 as F32_EPSILON,
   EPS64 as F64_EPSILON,
+  expectAllClose,
   expectClose,
   reference as referenceTolerance,
 } from './helpers/tolerance.js';
+import { bytesOf } from './helpers/spectrum.js';
+import { at } from '../src/matrix.js';
 
 const {
   qr: QR_TOL_F64,
@@ -35,36 +37,10 @@ const {
 // ---------------------------------------------------------------------------------------------
 // helpers
 
-function fail(what: string, actual: number, expected: number, tol: number): never {
-  throw new Error(
-    `${what}: actual ${actual}, expected ${expected}, difference ${Math.abs(actual - expected)}, tolerance ${tol}`,
-  );
-}
-
-/** Every entry within tol; reports the worst entry. */
-function expectAllClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number, what: string): void {
-  expect(actual.length, `${what}: length`).toBe(expected.length);
-  let worst = 0;
-  let at = 0;
-  for (let t = 0; t < actual.length; t++) {
-    const d = Math.abs(actual[t] - expected[t]);
-    if (!(d <= worst)) {
-      worst = d;
-      at = t;
-    }
-  }
-  if (!(worst <= tol)) fail(`${what} [${at}]`, actual[at], expected[at], tol);
-}
-
 function maxAbs(x: ArrayLike<number>): number {
   let m = 0;
   for (let t = 0; t < x.length; t++) m = Math.max(m, Math.abs(x[t]));
   return m;
-}
-
-/** Entry (i, j) of a Matrix in either layout. */
-function at(A: Matrix, i: number, j: number): number {
-  return A.layout === 'col-major' ? A.data[i + j * A.rows] : A.data[i * A.cols + j];
 }
 
 /** Column-major product of column-major blocks, C = op(A) op(B), plain triple loop. */
@@ -119,10 +95,6 @@ function denseOf(A: Matrix): Float64Array {
   const out = new Float64Array(A.rows * A.cols);
   for (let i = 0; i < A.rows; i++) for (let j = 0; j < A.cols; j++) out[i + j * A.rows] = at(A, i, j);
   return out;
-}
-
-function bytesOf(x: Float): Uint8Array {
-  return new Uint8Array(x.buffer, x.byteOffset, x.byteLength).slice();
 }
 
 const RANK = 5;
@@ -265,11 +237,7 @@ describe('philox4x32_10', () => {
     ];
     for (const [i, j, gaussian, rademacher] of vectors) {
       // A few ulp: backends may differ only through libm's log and cos.
-      const actual = gaussianEntry(k0, k1, 0, i, j);
-      const tol = 8 * Number.EPSILON * Math.abs(gaussian);
-      if (!(Math.abs(actual - gaussian) <= tol)) {
-        throw new Error(`gaussian (${i}, ${j}): actual ${actual}, expected ${gaussian}, difference ${Math.abs(actual - gaussian)}, tolerance ${tol}`);
-      }
+      expectClose(gaussianEntry(k0, k1, 0, i, j), gaussian, 8 * F64_EPSILON * Math.abs(gaussian), `gaussian (${i}, ${j})`);
       expect(rademacherEntry(k0, k1, 0, i, j)).toBe(rademacher);
     }
   });

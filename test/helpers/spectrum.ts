@@ -2,7 +2,7 @@
 // seeded pseudo-random matrices), so the exact SVD is known without computing one.
 import { Matrix as MlMatrix, QrDecomposition, SingularValueDecomposition } from 'ml-matrix';
 
-import type { Float, Layout, Matrix } from '../../src/index.js';
+import { toMlMatrix, type Float, type Layout, type Matrix } from '../../src/index.js';
 
 /** Deterministic uniform(-0.5, 0.5) stream (an LCG: the test needs reproducibility, not quality). */
 export function lcg(seed: number): () => number {
@@ -41,19 +41,16 @@ export function store(m: MlMatrix, layout: Layout, dtype: 'float64' | 'float32')
   return { data, rows: m.rows, cols: m.columns, layout };
 }
 
-export function toMl(m: Matrix): MlMatrix {
-  const out = new MlMatrix(m.rows, m.cols);
-  for (let i = 0; i < m.rows; i++) {
-    for (let j = 0; j < m.cols; j++) out.set(i, j, m.data[m.layout === 'row-major' ? i * m.cols + j : i + j * m.rows]!);
-  }
-  return out;
+/** A copy of the bytes of a TypedArray's view (to check an input was left untouched). */
+export function bytesOf(x: Float): Uint8Array {
+  return new Uint8Array(x.buffer, x.byteOffset, x.byteLength).slice();
 }
 
 /** U·diag(S)·Vt as an ml-matrix. */
 export function product(U: Matrix<Float>, S: Float64Array, Vt: Matrix<Float>): MlMatrix {
-  const US = toMl(U);
+  const US = toMlMatrix(U);
   for (let j = 0; j < S.length; j++) for (let i = 0; i < US.rows; i++) US.set(i, j, US.get(i, j) * S[j]!);
-  return US.mmul(toMl(Vt));
+  return US.mmul(toMlMatrix(Vt));
 }
 
 export function spectralNorm(m: MlMatrix): number {

@@ -45,6 +45,23 @@ export function expectClose(actual: number, expected: number, tol: number, what:
   }
 }
 
+/** Every entry within tol; a failure reports the worst entry with expectClose's numbers. */
+export function expectAllClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number, what: string): void {
+  if (actual.length !== expected.length) {
+    throw new Error(`${what}: length: actual ${actual.length}, expected ${expected.length}`);
+  }
+  let worst = 0;
+  let at = 0;
+  for (let t = 0; t < actual.length; t++) {
+    const d = Math.abs(actual[t]! - expected[t]!);
+    if (!(d <= worst)) {
+      worst = d;
+      at = t;
+    }
+  }
+  expectClose(actual[at] ?? 0, expected[at] ?? 0, tol, `${what} [${at}]`);
+}
+
 /** Throws with actual, bound and excess when actual > bound. */
 export function expectAtMost(actual: number, bound: number, what: string): void {
   if (!(actual <= bound)) {
