@@ -1,30 +1,34 @@
 #!/usr/bin/env node
-// One Node contender of the rsvd benchmark, in its own process (bench/run.mjs spawns one per
-// contender and case). Reads the test matrix from an .npy file, times the call with tinybench,
-// dumps the factors of the last run (U.npy, S.npy, Vt.npy; top k) into --out, and prints ONE
-// JSON line on stdout: { status: 'ok' | 'skipped' | 'failed', samples_ms, ... }.
+// The Node contenders of the rsvd benchmark, one process per library, thread count and test
+// matrix (bench/run.mjs spawns them). Reads the test matrix (dense .npy, or CSR as three .npy
+// arrays), then for each run of the plan: `warmup` untimed calls and `iterations` calls timed
+// with tinybench; dumps the factors of the last call (U.npy, S.npy, Vt.npy; top k) into the
+// run's `out` directory, and prints ONE JSON line on stdout:
+//   { status: 'ok' | 'skipped' | 'failed', runs: [{ id, status, samples_ms, factors, ... }], ... }
 //
-//   node bench/rsvd.bench.mjs --contender native --threads 2 --input A.npy --out DIR \
-//        --rank 20 --oversamples 10 --power-iters 2 --normalizer lu --seed 42 --iterations 5 --warmup 1
+//   node bench/rsvd.bench.mjs --plan PLAN.json
 //   node bench/rsvd.bench.mjs --contender probe      (backends() of the built facade, as JSON)
 //
-// Contenders: native | reference (randla's rsvd with that backend) | ml-matrix (full SVD,
-// truncated to rank k afterwards; the conversion to an ml-matrix Matrix is not timed).
+// PLAN.json: { contender: 'native' | 'reference' | 'ml-matrix', threads, input: { kind: 'dense',
+// file } | { kind: 'csr', rows, cols, indptr, indices, values }, runs: [{ id, rank, oversamples,
+// powerIters, normalizer, sketch, seed, iterations, warmup, out }] } (see bench/run.mjs).
+// randla runs call `rsvd(A, { rank, oversamples, powerIters, normalizer, sketch, seed, backend })`;
+// ml-matrix runs a full SVD (dense f64 only) truncated to rank k afterwards (the conversion to an
+// ml-matrix Matrix is not timed).
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { readMatrixNpy, writeNpy } from './lib/npy.mjs';
+import { readMatrixNpy, readNpy, writeNpy } from './lib/npy.mjs';
+import { buildSparseTestMatrix } from './lib/sparse.mjs';
 import { warmupMatrix } from './lib/testmatrix.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // RANDLA_BENCH_FACADE: bench another build of the facade (or a stand-in while dist/ is not built)
 const FACADE = path.resolve(process.env.RANDLA_BENCH_FACADE || path.join(root, 'dist', 'index.js'));
 
-const USAGE = `usage: node bench/rsvd.bench.mjs --contender native|reference|ml-matrix|probe
-  --input A.npy --out DIR [--threads N] [--rank 20] [--oversamples 10] [--power-iters 2]
-  [--normalizer lu|qr|none] [--seed 42] [--iterations 5] [--warmup 1]
-Prints one JSON line on stdout; normally spawned by bench/run.mjs.`;
+const USAGE = `usage: node bench/rsvd.bench.mjs --plan PLAN.json | --contender probe
+Prints one JSON line on stdout; normally spawned by bench/run.mjs (see the comment at the top).`;
 
 function emit(obj) {
   process.stdout.write(`${JSON.stringify(obj)}\n`);
@@ -106,83 +110,64 @@ async function timeIt(name, fn, { iterations, warmup }) {
   return { samples: [...r.latency.samples], latency: { p50: r.latency.p50, min: r.latency.min, max: r.latency.max, mean: r.latency.mean } };
 }
 
-async function main() {
-  const { values: a } = parseArgs({
-    options: {
-      contender: { type: 'string' },
-      input: { type: 'string' },
-      out: { type: 'string' },
-      threads: { type: 'string', default: '1' },
-      rank: { type: 'string', default: '20' },
-      oversamples: { type: 'string', default: '10' },
-      'power-iters': { type: 'string', default: '2' },
-      normalizer: { type: 'string', default: 'lu' },
-      seed: { type: 'string', default: '42' },
-      iterations: { type: 'string', default: '5' },
-      warmup: { type: 'string', default: '1' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  });
-  if (a.help || !a.contender) {
-    console.log(USAGE);
-    process.exit(a.help ? 0 : 2);
+/** The plan's input: a dense row-major { data, rows, cols } or a CSR { format: 'csr', ... }. */
+function loadInput(spec) {
+  if (spec.kind === 'dense') return { kind: 'dense', ...readMatrixNpy(spec.file) };
+  if (spec.kind === 'csr') {
+    return {
+      kind: 'csr',
+      format: 'csr',
+      rows: spec.rows,
+      cols: spec.cols,
+      indptr: readNpy(spec.indptr).data,
+      indices: readNpy(spec.indices).data,
+      values: readNpy(spec.values).data,
+    };
   }
-  const contender = a.contender;
-  const threads = Number(a.threads);
-  const k = Number(a.rank);
-  const opts = {
-    rank: k,
-    oversamples: Number(a.oversamples),
-    powerIters: Number(a['power-iters']),
-    normalizer: a.normalizer,
-    seed: Number(a.seed),
-  };
-  const iterations = Number(a.iterations);
-  const warmup = Number(a.warmup);
-  const base = { contender, threads, node: process.version, tinybench: pkgVersion('tinybench') };
+  throw new Error(`unknown input kind ${spec.kind}`);
+}
 
-  if (contender === 'probe') {
-    const f = await loadFacade();
-    if (f.error) return emit({ ...base, status: 'skipped', reason: f.error });
-    return emit({ ...base, status: 'ok', backends: backendsOf(f.mod) });
-  }
-  if (!['native', 'reference', 'ml-matrix'].includes(contender)) {
-    return emit({ ...base, status: 'failed', error: `unknown contender ${contender}` });
-  }
-  if (!a.input || !a.out) return emit({ ...base, status: 'failed', error: '--input and --out are required' });
+const errText = (e) => String(e?.stack ?? e).split('\n').slice(0, 3).join(' | ');
 
-  if (contender === 'ml-matrix') {
-    const { Matrix, SingularValueDecomposition } = await import('ml-matrix');
-    const A = readMatrixNpy(a.input);
-    if (!(A.data instanceof Float64Array)) {
-      return emit({ ...base, status: 'skipped', reason: 'ml-matrix is f64 only' });
+async function runMlMatrix(plan, base) {
+  const { Matrix, SingularValueDecomposition } = await import('ml-matrix');
+  const A = loadInput(plan.input);
+  const library = `ml-matrix ${pkgVersion('ml-matrix')}`;
+  if (A.kind !== 'dense' || !(A.data instanceof Float64Array)) {
+    return emit({ ...base, status: 'skipped', reason: 'ml-matrix: dense f64 only', library });
+  }
+  const svdOpts = { computeLeftSingularVectors: true, computeRightSingularVectors: true, autoTranspose: true };
+  // untimed JIT warm-up on a small matrix; the conversion to Matrix is outside the timer
+  new SingularValueDecomposition(Matrix.from1DArray(64, 16, warmupMatrix(64, 16)), svdOpts);
+  const M = Matrix.from1DArray(A.rows, A.cols, A.data);
+  const runs = [];
+  for (const run of plan.runs) {
+    try {
+      let last = null;
+      const t = await timeIt('ml-matrix SVD', async () => {
+        last = new SingularValueDecomposition(M, svdOpts);
+      }, run);
+      runs.push({
+        id: run.id,
+        status: 'ok',
+        samples_ms: t.samples,
+        tinybench_latency_ms: t.latency,
+        iterations: run.iterations,
+        warmup: run.warmup,
+        dtype_in: 'float64',
+        dtype_out: 'float64',
+        factors: dumpFactors(run.out, truncateMlSvd(last, run.rank)),
+        notes: ['full SVD (Golub–Kahan, JAMA port), truncated to rank k'],
+      });
+    } catch (e) {
+      runs.push({ id: run.id, status: 'failed', error: errText(e) });
     }
-    const svdOpts = { computeLeftSingularVectors: true, computeRightSingularVectors: true, autoTranspose: true };
-    // untimed JIT warm-up on a small matrix; the conversion to Matrix is outside the timer
-    new SingularValueDecomposition(Matrix.from1DArray(64, 16, warmupMatrix(64, 16)), svdOpts);
-    const M = Matrix.from1DArray(A.rows, A.cols, A.data);
-    let last = null;
-    const t = await timeIt('ml-matrix SVD', async () => {
-      last = new SingularValueDecomposition(M, svdOpts);
-    }, { iterations, warmup });
-    const files = dumpFactors(a.out, truncateMlSvd(last, k));
-    return emit({
-      ...base,
-      status: 'ok',
-      library: `ml-matrix ${pkgVersion('ml-matrix')}`,
-      samples_ms: t.samples,
-      tinybench_latency_ms: t.latency,
-      iterations,
-      warmup,
-      dtype_in: 'float64',
-      dtype_out: 'float64',
-      factors: files,
-      notes: ['full SVD (Golub–Kahan, JAMA port), truncated to rank k'],
-    });
   }
+  return emit({ ...base, status: 'ok', library, runs });
+}
 
-  // randla contenders
+async function runRandla(plan, base) {
+  const contender = plan.contender;
   const f = await loadFacade();
   if (f.error) return emit({ ...base, status: 'skipped', reason: f.error });
   const { rsvd, setThreads, backends, matrix } = f.mod;
@@ -192,41 +177,99 @@ async function main() {
   if (!entry.available) {
     return emit({ ...base, status: 'skipped', reason: `${contender} backend not available: ${entry.reason ?? 'no reason given'}`, backends: list });
   }
-  if (contender === 'native' && typeof setThreads === 'function') setThreads(threads);
-  const threadsReported = (backends?.() ?? list).find((b) => b.name === contender)?.threads ?? null;
+  if (contender === 'native' && typeof setThreads === 'function') setThreads(plan.threads);
+  const info = (backends?.() ?? list).find((b) => b.name === contender) ?? {};
+  const version = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version;
 
-  const Araw = readMatrixNpy(a.input);
-  const A = matrix(Araw.data, Araw.rows, Araw.cols, 'row-major');
-  const callOpts = { ...opts, backend: contender };
-  // untimed warm-up on a small matrix of the same dtype: loads BLAS/threads, JITs the TS path
-  const W = warmupMatrix(256, 64, Araw.data.constructor);
-  await rsvd(matrix(W, 256, 64, 'row-major'), callOpts);
+  const X = loadInput(plan.input);
+  const A = X.kind === 'dense' ? matrix(X.data, X.rows, X.cols, 'row-major') : X;
+  const dtypeIn = (X.kind === 'dense' ? X.data : X.values) instanceof Float32Array ? 'float32' : 'float64';
+  // untimed first call on a small input of the same kind and dtype: loads BLAS/threads, JITs the TS path
+  const W = X.kind === 'dense'
+    ? matrix(warmupMatrix(256, 64, X.data.constructor), 256, 64, 'row-major')
+    : buildSparseTestMatrix({ rows: 512, cols: 128, nnz: 4096, seed: 7 });
+  const first = plan.runs[0];
+  try {
+    await rsvd(W, { rank: 5, oversamples: 5, powerIters: first?.powerIters ?? 1, normalizer: first?.normalizer, sketch: first?.sketch, seed: 1, backend: contender });
+  } catch {
+    // the real runs report any error
+  }
 
-  let last = null;
-  const t = await timeIt(`rsvd ${contender}`, async () => {
-    last = await rsvd(A, callOpts);
-  }, { iterations, warmup });
-  const notes = [];
-  if (last.backend && last.backend !== contender) notes.push(`result says backend '${last.backend}', asked for '${contender}'`);
-  const files = dumpFactors(a.out, last);
+  const runs = [];
+  for (const run of plan.runs) {
+    const opts = {
+      rank: run.rank,
+      oversamples: run.oversamples,
+      powerIters: run.powerIters,
+      normalizer: run.normalizer,
+      sketch: run.sketch,
+      seed: run.seed,
+      backend: contender,
+    };
+    try {
+      let last = null;
+      const t = await timeIt(`rsvd ${contender} ${run.id}`, async () => {
+        last = await rsvd(A, opts);
+      }, run);
+      const notes = [];
+      if (last.backend && last.backend !== contender) notes.push(`result says backend '${last.backend}', asked for '${contender}'`);
+      if (last.normalizer && last.normalizer !== run.normalizer) notes.push(`ran normalizer ${last.normalizer}`);
+      runs.push({
+        id: run.id,
+        status: 'ok',
+        backend: last.backend ?? null,
+        normalizer: last.normalizer ?? run.normalizer,
+        samples_ms: t.samples,
+        tinybench_latency_ms: t.latency,
+        iterations: run.iterations,
+        warmup: run.warmup,
+        dtype_in: dtypeIn,
+        dtype_out: last.U?.data instanceof Float32Array ? 'float32' : 'float64',
+        factors: dumpFactors(run.out, last),
+        notes,
+      });
+    } catch (e) {
+      // e.g. an option this build does not implement yet: report it, run the rest
+      runs.push({ id: run.id, status: 'failed', error: `${e?.code ? `${e.code}: ` : ''}${e?.message ?? e}`.slice(0, 400) });
+    }
+  }
   return emit({
     ...base,
     status: 'ok',
-    library: `randla ${JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version} (${contender})`,
-    backend: last.backend ?? null,
-    threads_reported: threadsReported,
-    samples_ms: t.samples,
-    tinybench_latency_ms: t.latency,
-    iterations,
-    warmup,
-    dtype_in: Araw.data instanceof Float32Array ? 'float32' : 'float64',
-    dtype_out: last.U?.data instanceof Float32Array ? 'float32' : 'float64',
-    factors: files,
-    notes,
+    library: `randla ${version} (${contender})`,
+    threads_reported: info.threads ?? null,
+    device: info.device ?? null,
+    runs,
   });
 }
 
+async function main() {
+  const { values: a } = parseArgs({
+    options: {
+      plan: { type: 'string' },
+      contender: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (a.help || (!a.plan && a.contender !== 'probe')) {
+    console.log(USAGE);
+    process.exit(a.help ? 0 : 2);
+  }
+  const base = { node: process.version, tinybench: pkgVersion('tinybench') };
+  if (a.contender === 'probe') {
+    const f = await loadFacade();
+    if (f.error) return emit({ ...base, contender: 'probe', status: 'skipped', reason: f.error });
+    return emit({ ...base, contender: 'probe', status: 'ok', backends: backendsOf(f.mod) });
+  }
+  const plan = JSON.parse(fs.readFileSync(a.plan, 'utf8'));
+  Object.assign(base, { contender: plan.contender, threads: plan.threads });
+  if (plan.contender === 'ml-matrix') return runMlMatrix(plan, base);
+  if (plan.contender === 'native' || plan.contender === 'reference') return runRandla(plan, base);
+  return emit({ ...base, status: 'failed', error: `unknown contender ${plan.contender}` });
+}
+
 main().catch((e) => {
-  emit({ status: 'failed', error: String(e?.stack ?? e).split('\n').slice(0, 4).join(' | ') });
+  emit({ status: 'failed', error: errText(e) });
   process.exitCode = 1;
 });

@@ -8,6 +8,8 @@
 namespace randla::bindings {
 
 void register_rsvd(Napi::Env env, Napi::Object exports);
+void register_streaming(Napi::Env env, Napi::Object exports);
+void register_kernels(Napi::Env env, Napi::Object exports);
 
 namespace {
 
@@ -38,6 +40,8 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   exports.Set("backendInfo", Napi::Function::New<backend_info>(env, "backendInfo"));
   exports.Set("setThreads", Napi::Function::New<set_threads_js>(env, "setThreads"));
   register_rsvd(env, exports);
+  register_streaming(env, exports);
+  register_kernels(env, exports);
   return exports;
 }
 

@@ -89,6 +89,78 @@ InputMatrix read_matrix(const Napi::Value& value, const char* name) {
   return m;
 }
 
+bool is_csr(const Napi::Value& value) {
+  if (!value.IsObject()) return false;
+  const Napi::Value format = value.As<Napi::Object>().Get("format");
+  return format.IsString() && format.As<Napi::String>().Utf8Value() == "csr";
+}
+
+namespace {
+
+Napi::TypedArray read_array(const Napi::Object& obj, const char* key, const std::string& name,
+                            std::initializer_list<napi_typedarray_type> types, const char* expected) {
+  Napi::Env env = obj.Env();
+  const Napi::Value v = obj.Get(key);
+  const std::string arg = name + "." + key;
+  if (!v.IsTypedArray()) throw_invalid(env, "Expected " + std::string(expected) + " for " + arg + " but received " + describe(v), arg);
+  const Napi::TypedArray array = v.As<Napi::TypedArray>();
+  bool ok = false;
+  for (auto t : types) ok = ok || array.TypedArrayType() == t;
+  if (!ok) throw_invalid(env, "Expected " + std::string(expected) + " for " + arg + " but received another TypedArray", arg);
+  if (array.ArrayBuffer().IsDetached()) {
+    throw_invalid(env, "Expected an attached buffer for " + arg + " but received a detached ArrayBuffer", arg);
+  }
+  return array;
+}
+
+const void* data_of(const Napi::TypedArray& array) {
+  return static_cast<const std::uint8_t*>(array.ArrayBuffer().Data()) + array.ByteOffset();
+}
+
+}  // namespace
+
+InputCsr read_csr(const Napi::Value& value, const char* name) {
+  Napi::Env env = value.Env();
+  const std::string n(name);
+  const Napi::Object obj = value.As<Napi::Object>();
+  InputCsr m;
+  m.rows = read_int(obj, "rows", (n + ".rows").c_str());
+  m.cols = read_int(obj, "cols", (n + ".cols").c_str());
+  if (m.rows < 1 || m.cols < 1 || m.rows > 2147483647 || m.cols > 2147483647) {
+    throw_invalid(env, "Expected a shape in [1, 2^31) x [1, 2^31) for " + n + " but received " + std::to_string(m.rows) +
+                           " x " + std::to_string(m.cols), n, ErrorCode::Shape);
+  }
+  const Napi::TypedArray indptr = read_array(obj, "indptr", n, {napi_int32_array}, "an Int32Array");
+  const Napi::TypedArray indices = read_array(obj, "indices", n, {napi_int32_array}, "an Int32Array");
+  const Napi::TypedArray values = read_array(obj, "values", n, {napi_float64_array, napi_float32_array}, "a Float64Array or Float32Array");
+  if (indptr.ElementLength() != static_cast<std::size_t>(m.rows) + 1) {
+    throw_invalid(env, "Expected " + n + ".indptr.length = rows + 1 = " + std::to_string(m.rows + 1) + " but received " +
+                           std::to_string(indptr.ElementLength()), n + ".indptr", ErrorCode::Shape);
+  }
+  m.indptr = static_cast<const std::int32_t*>(data_of(indptr));
+  const std::int64_t nnz = m.indptr[m.rows];
+  if (nnz < 0 || indices.ElementLength() != static_cast<std::size_t>(nnz) || values.ElementLength() != static_cast<std::size_t>(nnz)) {
+    throw_invalid(env, "Expected " + n + ".indices.length = " + n + ".values.length = indptr[rows] = " + std::to_string(nnz) +
+                           " but received " + std::to_string(indices.ElementLength()) + " and " +
+                           std::to_string(values.ElementLength()), n + ".indices", ErrorCode::Shape);
+  }
+  m.type = values.TypedArrayType();
+  m.indices = static_cast<const std::int32_t*>(data_of(indices));
+  m.values = data_of(values);
+  m.keep_indptr = Napi::Persistent(indptr);
+  m.keep_indices = Napi::Persistent(indices);
+  m.keep_values = Napi::Persistent(values);
+  return m;
+}
+
+double read_double(const Napi::Object& options, const char* key, const char* name) {
+  const Napi::Value v = options.Get(key);
+  if (!v.IsNumber() || !std::isfinite(v.As<Napi::Number>().DoubleValue())) {
+    throw_invalid(options.Env(), std::string("Expected a finite number for ") + name + " but received " + describe(v), name);
+  }
+  return v.As<Napi::Number>().DoubleValue();
+}
+
 std::int64_t read_int(const Napi::Object& options, const char* key, const char* name) {
   const Napi::Value v = options.Get(key);
   const double max = 9007199254740991.0;

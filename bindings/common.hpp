@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "randla/csr.hpp"
 #include "randla/error.hpp"
 #include "randla/matrix_view.hpp"
 
@@ -32,6 +33,29 @@ struct InputMatrix {
 
 // Reads { data, rows, cols, layout } named `name` in messages; throws a RandlaError-shaped JS error.
 InputMatrix read_matrix(const Napi::Value& value, const char* name);
+
+// A CSR matrix from JS ({ format: 'csr', rows, cols, indptr, indices, values }), its arrays kept
+// alive for the whole call. Only types and lengths are checked here; the core's validate_csr
+// checks the structure off the main thread.
+struct InputCsr {
+  napi_typedarray_type type = napi_float64_array;
+  std::int64_t rows = 0, cols = 0;
+  const std::int32_t* indptr = nullptr;
+  const std::int32_t* indices = nullptr;
+  const void* values = nullptr;
+  Napi::Reference<Napi::TypedArray> keep_indptr, keep_indices, keep_values;
+
+  bool is_f32() const { return type == napi_float32_array; }
+  template <class T>
+  CsrView<T> view() const {
+    return {rows, cols, indptr, indices, static_cast<const T*>(values)};
+  }
+};
+bool is_csr(const Napi::Value& value);
+InputCsr read_csr(const Napi::Value& value, const char* name);
+
+// A finite number option.
+double read_double(const Napi::Object& options, const char* key, const char* name);
 
 // Option readers: `name` is the argument's name as the user wrote it, e.g. "options.rank".
 std::int64_t read_int(const Napi::Object& options, const char* key, const char* name);

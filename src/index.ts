@@ -1,6 +1,18 @@
 // randla: randomized numerical linear algebra for Node.js, native-accelerated (DESIGN.md §3).
-export type { ComplexArray, ComplexMatrix, Float, Layout, Matrix, Normalizer, Progress, SketchKind } from './types.js';
+export type { ComplexArray, ComplexMatrix, CsrMatrix, Float, Layout, LinearOperator, Matrix, Normalizer, Progress, SketchKind } from './types.js';
 export { ErrorCode, RandlaError } from './errors.js';
 export { matrix, toMlMatrix, type MatrixInput } from './matrix.js';
 export { backends, setThreads, type BackendInfo, type BackendName } from './backend/index.js';
-export { rsvd, rsvdSync, type RsvdOptions, type RsvdResult } from './rsvd.js';
+export { rsvd, rsvdSync, type RsvdInput, type RsvdOptions, type RsvdResult } from './rsvd.js';
+export { pca, pcaSync, type PcaOptions, type PcaResult } from './pca.js';
+export { csrFromDense, csrToDense } from './sparse.js';
+export {
+  SketchState,
+  streamSvd,
+  defaultSketchSizes,
+  type SketchStateOptions,
+  type StreamSvdOptions,
+  type StreamingSvdResult,
+  type SketchStateJson,
+} from './streaming.js';
+export { readNpyHeader, readNpyRowBlocks, writeNpy, writeNpyRows, type NpyHeader } from './io/npy.js';

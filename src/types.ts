@@ -26,5 +26,33 @@ export interface Progress {
   totalPasses: number;
 }
 
-export type Normalizer = 'qr' | 'lu' | 'none';
-export type SketchKind = 'gaussian' | 'rademacher';
+/** Re-normalisation between power iterations (docs/algorithms/rsvd.md). */
+export type Normalizer = 'qr' | 'lu' | 'cholqr2' | 'none';
+/** Random test matrix Ω of the range finder (docs/rng.md). */
+export type SketchKind = 'gaussian' | 'rademacher' | 'uniform' | 'sparse-sign' | 'srht';
+
+/**
+ * A sparse matrix in compressed sparse row form (scipy.sparse.csr_matrix's arrays): the column
+ * indices of row i are `indices[indptr[i] .. indptr[i + 1])`, with their `values`. Indices
+ * within a row may be unsorted; repeated indices add up. Passed to native code without copying.
+ */
+export interface CsrMatrix<T extends Float = Float> {
+  format: 'csr';
+  rows: number;
+  cols: number;
+  indptr: Int32Array;
+  indices: Int32Array;
+  values: T;
+}
+
+/**
+ * A matrix known only through its products (matrix-free input): `matmul(X)` = A·X for X of
+ * shape cols × l, `rmatmul(X)` = Aᵀ·X for X of shape rows × l. Either may return a Promise.
+ * randla passes X as an f64 Matrix (col-major) and accepts either layout and dtype back.
+ */
+export interface LinearOperator {
+  rows: number;
+  cols: number;
+  matmul(X: Matrix<Float64Array>): Matrix | Promise<Matrix>;
+  rmatmul(X: Matrix<Float64Array>): Matrix | Promise<Matrix>;
+}

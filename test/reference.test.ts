@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, RandlaError } from '../src/errors.js';
-import type { Layout, Matrix, Normalizer, SketchKind } from '../src/types.js';
+import type { CsrMatrix, Layout, Matrix, Normalizer, SketchKind } from '../src/types.js';
 import type { RsvdOutput, RsvdRequest } from '../src/backend/types.js';
 import {
   STREAM_RANGE_FINDER,
@@ -12,6 +12,7 @@ import {
 } from '../src/backend/reference/philox.js';
 import { applyA, applyAt, householderQ, luPermutedLower, smallSvd } from '../src/backend/reference/dense.js';
 import { rsvdReference, rsvdReferenceAsync } from '../src/backend/reference/rsvd.js';
+import { centeredOperator, csrOperator, denseOperator, transposedOperator } from '../src/backend/reference/operators.js';
 import { referenceBackend } from '../src/backend/reference/index.js';
 
 import {
@@ -125,7 +126,17 @@ function request(A: Matrix, overrides: Partial<RsvdRequest> = {}): RsvdRequest {
     powerIters: 2,
     normalizer: 'qr',
     sketch: 'gaussian',
+    sparseNnz: 8,
     seed: 42n,
+    transpose: 'auto',
+    tol: 0,
+    blockSize: 10,
+    maxRank: 0,
+    estimateError: false,
+    errorIters: 4,
+    center: false,
+    computeU: true,
+    computeV: true,
     checkFinite: true,
     ...overrides,
   };
@@ -136,17 +147,17 @@ function checkRsvd(A: Matrix, out: RsvdOutput, what: string): void {
   const f32 = A.data instanceof Float32Array;
   const k = out.S.length;
   expect(out.S).toBeInstanceOf(Float64Array);
-  expect(out.U.data).toBeInstanceOf(f32 ? Float32Array : Float64Array);
-  expect(out.Vt.data).toBeInstanceOf(f32 ? Float32Array : Float64Array);
-  expect([out.U.rows, out.U.cols, out.U.layout]).toEqual([A.rows, k, 'row-major']);
-  expect([out.Vt.rows, out.Vt.cols, out.Vt.layout]).toEqual([k, A.cols, 'row-major']);
+  expect(out.U!.data).toBeInstanceOf(f32 ? Float32Array : Float64Array);
+  expect(out.Vt!.data).toBeInstanceOf(f32 ? Float32Array : Float64Array);
+  expect([out.U!.rows, out.U!.cols, out.U!.layout]).toEqual([A.rows, k, 'row-major']);
+  expect([out.Vt!.rows, out.Vt!.cols, out.Vt!.layout]).toEqual([k, A.cols, 'row-major']);
 
   const sigmaTol = f32 ? SIGMA_REL_TOL_F32 : SIGMA_REL_TOL_F64;
   for (let i = 0; i < k; i++) expectClose(out.S[i], SIGMAS[i], sigmaTol * SIGMAS[i], `${what}: σ${i + 1}`);
 
   const factorTol = f32 ? FACTOR_TOL_F32 : FACTOR_TOL_F64;
-  const U = denseOf(out.U);
-  const Vt = denseOf(out.Vt);
+  const U = denseOf(out.U!);
+  const Vt = denseOf(out.Vt!);
   expectAllClose(matmul(U, A.rows, k, true, U, A.rows, k, false), identity(k), factorTol, `${what}: UᵀU − I`);
   expectAllClose(matmul(Vt, k, A.cols, false, Vt, k, A.cols, true), identity(k), factorTol, `${what}: Vt Vtᵀ − I`);
 
@@ -427,6 +438,85 @@ describe('smallSvd', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
+// operators
+
+describe('operators', () => {
+  // A 5 x 4 CSR matrix with an empty row, unsorted indices and a repeated (3, 1), and its dense form.
+  const csr: CsrMatrix = {
+    format: 'csr',
+    rows: 5,
+    cols: 4,
+    indptr: new Int32Array([0, 2, 2, 5, 7, 8]),
+    indices: new Int32Array([3, 0, 2, 0, 1, 1, 1, 3]),
+    values: new Float64Array([1.5, -2, 4, 0.5, 3, 2, -7, 6]),
+  };
+  const dense = new Float64Array(20); // column-major
+  for (let i = 0; i < 5; i++) {
+    for (let p = csr.indptr[i]; p < csr.indptr[i + 1]; p++) dense[i + csr.indices[p] * 5] += csr.values[p] as number;
+  }
+
+  /** Checks op against the dense D (column-major m × n); `froScale` bounds the rounding of ‖A‖²_F. */
+  function checkOperator(op: ReturnType<typeof denseOperator>, D: Float64Array, m: number, n: number, what: string, froScale?: number): void {
+    const absD = D.map(Math.abs);
+    const Xn = testMatrix(n, 3, 3n, 1, 'gaussian');
+    const Ym = testMatrix(m, 3, 4n, 1, 'gaussian');
+    const AX = op.apply(false, Xn, 3) as Float64Array;
+    const bound = matmul(absD, m, n, false, Xn.map(Math.abs), n, 3, false);
+    const expected = matmul(D, m, n, false, Xn, n, 3, false);
+    for (let t = 0; t < AX.length; t++) expectClose(AX[t], expected[t], PRODUCT_TOL_F64 * bound[t], `${what}: A·X [${t}]`);
+    const AtY = op.apply(true, Ym, 3) as Float64Array;
+    const boundT = matmul(absD, m, n, true, Ym.map(Math.abs), m, 3, false);
+    const expectedT = matmul(D, m, n, true, Ym, m, 3, false);
+    for (let t = 0; t < AtY.length; t++) expectClose(AtY[t], expectedT[t], PRODUCT_TOL_F64 * boundT[t], `${what}: Aᵀ·Y [${t}]`);
+    let fro = 0;
+    for (const v of D) fro += v * v;
+    expectClose(op.frobeniusSquared() as number, fro, PRODUCT_TOL_F64 * (froScale ?? fro), `${what}: ‖A‖²_F`);
+    const sums = new Float64Array(n);
+    const sumBound = new Float64Array(n);
+    for (let j = 0; j < n; j++) for (let i = 0; i < m; i++) (sums[j] += D[i + j * m]), (sumBound[j] += absD[i + j * m]);
+    const got = op.columnSums() as Float64Array;
+    for (let j = 0; j < n; j++) expectClose(got[j], sums[j], PRODUCT_TOL_F64 * sumBound[j], `${what}: column sum ${j}`);
+  }
+
+  it('CSR: products, ‖A‖²_F (repeats add up first) and column sums equal the dense ones', () => {
+    checkOperator(csrOperator(csr), dense, 5, 4, 'CSR');
+  });
+
+  it('dense (both layouts, f32 too) and transposed views', () => {
+    for (const layout of ['row-major', 'col-major'] as const) {
+      for (const dtype of ['f64', 'f32'] as const) {
+        const A = toMatrix(dense, 5, 4, layout, dtype);
+        checkOperator(denseOperator(A), denseOf(A), 5, 4, `dense ${layout} ${dtype}`);
+        checkOperator(transposedOperator(denseOperator(A)), transposeDense(denseOf(A), 5, 4), 4, 5, `transposed dense ${layout} ${dtype}`);
+      }
+    }
+    const T = transposedOperator(csrOperator(csr));
+    expect([T.rows, T.cols, T.gramPasses, T.dense]).toEqual([4, 5, 2, undefined]);
+    checkOperator(T, transposeDense(dense, 5, 4), 4, 5, 'transposed CSR');
+    const D = transposedOperator(denseOperator(toMatrix(dense, 5, 4, 'row-major', 'f64')));
+    expect([D.gramPasses, D.dense?.transposed]).toEqual([1, true]);
+  });
+
+  it('centered: A − 1μᵀ for any μ, never formed, over CSR and dense', () => {
+    const mu = new Float64Array([0.25, -1, 3, 0.5]);
+    const C = dense.slice();
+    for (let j = 0; j < 4; j++) for (let i = 0; i < 5; i++) C[i + j * 5] -= mu[j];
+    // ‖A − 1μᵀ‖²_F = ‖A‖²_F − 2μᵀ(1ᵀA) + m‖μ‖²: rounding relative to the terms, not the result.
+    let froScale = 0;
+    for (let j = 0; j < 4; j++) {
+      let colSum = 0;
+      for (let i = 0; i < 5; i++) (froScale += dense[i + j * 5] ** 2), (colSum += Math.abs(dense[i + j * 5]));
+      froScale += 2 * Math.abs(mu[j]) * colSum + 5 * mu[j] ** 2;
+    }
+    const fromCsr = centeredOperator(csrOperator(csr), mu);
+    expect(fromCsr.gramPasses).toBe(2);
+    expect(fromCsr.dense).toBeUndefined();
+    checkOperator(fromCsr, C, 5, 4, 'centered CSR', froScale);
+    checkOperator(centeredOperator(denseOperator(toMatrix(dense, 5, 4, 'col-major', 'f64')), mu), C, 5, 4, 'centered dense', froScale);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
 // rsvd
 
 describe('rsvdReference', () => {
@@ -442,9 +532,13 @@ describe('rsvdReference', () => {
       }
     }
   }
-  for (const normalizer of ['lu', 'none'] as const) cases.push(['tall', 60, 40, 'col-major', 'f64', normalizer, 'gaussian']);
+  for (const normalizer of ['lu', 'cholqr2', 'none'] as const) cases.push(['tall', 60, 40, 'col-major', 'f64', normalizer, 'gaussian']);
   cases.push(['tall', 60, 40, 'row-major', 'f64', 'qr', 'rademacher']);
   cases.push(['wide', 40, 60, 'col-major', 'f64', 'lu', 'rademacher']);
+  cases.push(['tall', 60, 40, 'row-major', 'f64', 'qr', 'uniform']);
+  cases.push(['wide', 40, 60, 'row-major', 'f32', 'cholqr2', 'sparse-sign']);
+  cases.push(['tall', 60, 40, 'col-major', 'f64', 'lu', 'srht']);
+  cases.push(['wide', 40, 60, 'row-major', 'f32', 'qr', 'srht']);
 
   it.each(cases)('recovers σ = 1/i of an exact rank-5 %s %i x %i %s %s matrix (%s, %s)', (_, m, n, layout, dtype, normalizer, sketch) => {
     const dense = m === 60 ? tall : transposeDense(tall, 60, 40);
@@ -459,8 +553,8 @@ describe('rsvdReference', () => {
     const a = rsvdReference(request(toMatrix(tall, 60, 40, 'col-major', 'f64')));
     const b = rsvdReference(request(toMatrix(tall, 60, 40, 'row-major', 'f64')));
     expectAllClose(b.S, a.S, SIGMA_REL_TOL_F64, 'σ, row-major vs col-major');
-    expectAllClose(b.U.data, a.U.data, FACTOR_TOL_F64, 'U, row-major vs col-major');
-    expectAllClose(b.Vt.data, a.Vt.data, FACTOR_TOL_F64, 'Vt, row-major vs col-major');
+    expectAllClose(b.U!.data, a.U!.data, FACTOR_TOL_F64, 'U, row-major vs col-major');
+    expectAllClose(b.Vt!.data, a.Vt!.data, FACTOR_TOL_F64, 'Vt, row-major vs col-major');
   });
 
   it('reads a view at a byteOffset and returns a rank below the sketch size', () => {
@@ -472,8 +566,8 @@ describe('rsvdReference', () => {
     const b = rsvdReference(request(A1, { rank: 3 }));
     expect(b.S.length).toBe(3);
     expect(b.S).toEqual(a.S);
-    expect(b.U.data).toEqual(a.U.data);
-    expect(b.Vt.data).toEqual(a.Vt.data);
+    expect(b.U!.data).toEqual(a.U!.data);
+    expect(b.Vt!.data).toEqual(a.Vt!.data);
     for (let i = 0; i < 3; i++) expectClose(b.S[i], SIGMAS[i], SIGMA_REL_TOL_F64 * SIGMAS[i], `σ${i + 1}, rank 3`);
   });
 
@@ -499,7 +593,7 @@ describe('rsvdReference', () => {
     const a = rsvdReference(request(A, { seed: 1n, rank: 2, oversamples: 0, powerIters: 0 }));
     const b = rsvdReference(request(A, { seed: 1n, rank: 2, oversamples: 0, powerIters: 0 }));
     const c = rsvdReference(request(A, { seed: 2n, rank: 2, oversamples: 0, powerIters: 0 }));
-    expect(b.U.data).toEqual(a.U.data);
+    expect(b.U!.data).toEqual(a.U!.data);
     expect(b.S).toEqual(a.S);
     // With l = k = 2 < rank 5 and no power iteration the sketch is rough: another seed moves σ.
     expect(c.S[0]).not.toBe(a.S[0]);
@@ -523,8 +617,8 @@ describe('rsvdReferenceAsync', () => {
       expect(seen).toEqual(Array.from({ length: total }, (_, i) => ({ pass: i + 1, totalPasses: total })));
       const sync = rsvdReference(request(A, { powerIters }));
       expect(out.S).toEqual(sync.S);
-      expect(out.U.data).toEqual(sync.U.data);
-      expect(out.Vt.data).toEqual(sync.Vt.data);
+      expect(out.U!.data).toEqual(sync.U!.data);
+      expect(out.Vt!.data).toEqual(sync.Vt!.data);
     }
   });
 

@@ -1,7 +1,8 @@
 // Minimal .npy reader/writer for the benchmark (NumPy format v1.0 written; v1/v2/v3 read).
 // https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html
 //
-// Only what the bench needs: little-endian float64 ('<f8') and float32 ('<f4'), any rank.
+// Only what the bench needs: little-endian float64 ('<f8'), float32 ('<f4') and int32 ('<i4',
+// the CSR index arrays), any rank.
 // Writing always uses C order (fortran_order: False); reading accepts both orders and
 // reports which one the file has.
 import fs from 'node:fs';
@@ -11,12 +12,14 @@ const MAGIC = Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]); // \x93NUMPY
 const DTYPES = {
   '<f8': { ctor: Float64Array, bytes: 8 },
   '<f4': { ctor: Float32Array, bytes: 4 },
+  '<i4': { ctor: Int32Array, bytes: 4 },
 };
 
 function descrOf(data) {
   if (data instanceof Float64Array) return '<f8';
   if (data instanceof Float32Array) return '<f4';
-  throw new TypeError(`npy: expected Float64Array or Float32Array, got ${data?.constructor?.name}`);
+  if (data instanceof Int32Array) return '<i4';
+  throw new TypeError(`npy: expected Float64Array, Float32Array or Int32Array, got ${data?.constructor?.name}`);
 }
 
 /**
@@ -42,7 +45,7 @@ export function npyHeader(descr, shape, fortranOrder = false) {
 }
 
 /**
- * Write `data` (Float64Array | Float32Array) with the given shape to `path` as .npy v1.0.
+ * Write `data` (Float64Array | Float32Array | Int32Array) with the given shape to `path` as .npy v1.0.
  * `fortranOrder` only describes how `data` is laid out; nothing is reordered.
  */
 export function writeNpy(path, data, shape, { fortranOrder = false } = {}) {
@@ -90,7 +93,7 @@ export function parseNpy(buf) {
   const shapeStr = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
   if (!descr || !fortran || shapeStr === undefined) throw new Error(`npy: cannot parse header ${header.trim()}`);
   const dt = DTYPES[descr];
-  if (!dt) throw new Error(`npy: unsupported dtype ${descr} (only <f8 and <f4)`);
+  if (!dt) throw new Error(`npy: unsupported dtype ${descr} (only <f8, <f4 and <i4)`);
   const shape = shapeStr
     .split(',')
     .map((s) => s.trim())

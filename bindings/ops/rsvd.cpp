@@ -1,6 +1,7 @@
 // Binding of randomized SVD (Halko, Martinsson, Tropp 2011, Alg. 4.3/4.4 + 5.1; the core is
 // native/src/cpu/rsvd.cpp): rsvd() runs in an AsyncProgressQueueWorker, rsvdSync() on the caller.
 #include <memory>
+#include <string>
 #include <optional>
 #include <variant>
 
@@ -16,51 +17,108 @@ struct Pass {
 
 // Everything the computation needs, read from JS on the main thread.
 struct RsvdBaton {
-  InputMatrix A;
+  std::variant<InputMatrix, InputCsr> A;
   RsvdOptions options;
   std::shared_ptr<std::atomic<bool>> cancel;
   std::variant<std::monostate, RsvdResult<float>, RsvdResult<double>> result;
   std::optional<CapturedError> error;
 };
 
+Normalizer read_normalizer(Napi::Env env, const Napi::Object& o) {
+  const std::string v = read_string(o, "normalizer", "options.normalizer");
+  if (v == "qr") return Normalizer::QR;
+  if (v == "lu") return Normalizer::LU;
+  if (v == "cholqr2") return Normalizer::CholQR2;
+  if (v == "none") return Normalizer::None;
+  if (v == "auto") return Normalizer::Auto;
+  throw_invalid(env, "Expected 'qr', 'lu', 'cholqr2', 'none' or 'auto' for options.normalizer but received \"" + v + "\"",
+                "options.normalizer");
+}
+
+TestMatrixKind read_sketch(Napi::Env env, const Napi::Object& o) {
+  const std::string v = read_string(o, "sketch", "options.sketch");
+  if (v == "gaussian") return TestMatrixKind::Gaussian;
+  if (v == "rademacher") return TestMatrixKind::Rademacher;
+  if (v == "uniform") return TestMatrixKind::Uniform;
+  if (v == "sparse-sign") return TestMatrixKind::SparseSign;
+  if (v == "srht") return TestMatrixKind::Srht;
+  throw_invalid(env, "Expected 'gaussian', 'rademacher', 'uniform', 'sparse-sign' or 'srht' for options.sketch but received \"" +
+                         v + "\"", "options.sketch");
+}
+
+Transpose read_transpose(Napi::Env env, const Napi::Object& o) {
+  const Napi::Value v = o.Get("transpose");
+  if (v.IsUndefined()) return Transpose::Auto;
+  if (v.IsBoolean()) return v.As<Napi::Boolean>().Value() ? Transpose::Yes : Transpose::No;
+  if (v.IsString() && v.As<Napi::String>().Utf8Value() == "auto") return Transpose::Auto;
+  throw_invalid(env, "Expected 'auto', true or false for options.transpose", "options.transpose");
+}
+
 std::unique_ptr<RsvdBaton> read_baton(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   auto baton = std::make_unique<RsvdBaton>();
-  baton->A = read_matrix(info[0], "A");
+  if (is_csr(info[0])) baton->A = read_csr(info[0], "A");
+  else baton->A = read_matrix(info[0], "A");
   if (!info[1].IsObject()) throw_invalid(env, "Expected an options object for options", "options");
   const Napi::Object o = info[1].As<Napi::Object>();
-  baton->options.rank = read_int(o, "rank", "options.rank");
-  baton->options.oversamples = read_int(o, "oversamples", "options.oversamples");
-  baton->options.power_iters = read_int(o, "powerIters", "options.powerIters");
-  const std::string normalizer = read_string(o, "normalizer", "options.normalizer");
-  if (normalizer == "qr") baton->options.normalizer = Normalizer::QR;
-  else if (normalizer == "lu") baton->options.normalizer = Normalizer::LU;
-  else if (normalizer == "none") baton->options.normalizer = Normalizer::None;
-  else throw_invalid(env, "Expected 'qr', 'lu' or 'none' for options.normalizer but received \"" + normalizer + "\"", "options.normalizer");
-  const std::string sketch = read_string(o, "sketch", "options.sketch");
-  if (sketch == "gaussian") baton->options.test_matrix = TestMatrixKind::Gaussian;
-  else if (sketch == "rademacher") baton->options.test_matrix = TestMatrixKind::Rademacher;
-  else throw_invalid(env, "Expected 'gaussian' or 'rademacher' for options.sketch but received \"" + sketch + "\"", "options.sketch");
-  baton->options.seed = read_u64(o, "seed", "options.seed");
-  baton->options.check_finite = read_bool(o, "checkFinite", "options.checkFinite", true);
+  RsvdOptions& opt = baton->options;
+  opt.rank = read_int(o, "rank", "options.rank");
+  opt.oversamples = read_int(o, "oversamples", "options.oversamples");
+  opt.power_iters = read_int(o, "powerIters", "options.powerIters");
+  opt.normalizer = read_normalizer(env, o);
+  opt.test_matrix = read_sketch(env, o);
+  opt.sparse_nnz = read_int(o, "sparseNnz", "options.sparseNnz");
+  opt.seed = read_u64(o, "seed", "options.seed");
+  opt.transpose = read_transpose(env, o);
+  opt.tol = read_double(o, "tol", "options.tol");
+  opt.block_size = read_int(o, "blockSize", "options.blockSize");
+  opt.max_rank = read_int(o, "maxRank", "options.maxRank");
+  opt.estimate_error = read_bool(o, "estimateError", "options.estimateError", false);
+  opt.error_iters = read_int(o, "errorIters", "options.errorIters");
+  opt.center = read_bool(o, "center", "options.center", false);
+  opt.compute_u = read_bool(o, "computeU", "options.computeU", true);
+  opt.compute_v = read_bool(o, "computeV", "options.computeV", true);
+  opt.check_finite = read_bool(o, "checkFinite", "options.checkFinite", true);
   baton->cancel = AbortToken::from_options(o);
   return baton;
 }
 
 void compute(RsvdBaton& b, const RunControl& control) {
   b.error = capture([&] {
-    if (b.A.is_f32()) b.result = rsvd<float>(b.A.view<float>(), b.options, control);
-    else b.result = rsvd<double>(b.A.view<double>(), b.options, control);
+    std::visit([&](const auto& A) {
+      if (A.is_f32()) b.result = rsvd<float>(A.template view<float>(), b.options, control);
+      else b.result = rsvd<double>(A.template view<double>(), b.options, control);
+    }, b.A);
   });
+}
+
+const char* normalizer_name(Normalizer n) {
+  switch (n) {
+    case Normalizer::QR: return "qr";
+    case Normalizer::LU: return "lu";
+    case Normalizer::CholQR2: return "cholqr2";
+    case Normalizer::None: return "none";
+    case Normalizer::Auto: return "auto";
+  }
+  return "qr";
 }
 
 Napi::Object to_js(Napi::Env env, RsvdBaton& b) {
   Napi::Object out = Napi::Object::New(env);
   std::visit([&](auto& r) {
     if constexpr (!std::is_same_v<std::decay_t<decltype(r)>, std::monostate>) {
-      out.Set("U", to_js_matrix(env, to_typed_array(env, r.U.data(), r.U.size()), r.rows, r.rank));
+      if (b.options.compute_u) out.Set("U", to_js_matrix(env, to_typed_array(env, r.U.data(), r.U.size()), r.rows, r.rank));
       out.Set("S", to_typed_array(env, r.S.data(), r.S.size()));
-      out.Set("Vt", to_js_matrix(env, to_typed_array(env, r.Vt.data(), r.Vt.size()), r.rank, r.cols));
+      if (b.options.compute_v) out.Set("Vt", to_js_matrix(env, to_typed_array(env, r.Vt.data(), r.Vt.size()), r.rank, r.cols));
+      out.Set("rank", Napi::Number::New(env, static_cast<double>(r.rank)));
+      out.Set("powerIters", Napi::Number::New(env, static_cast<double>(r.power_iters)));
+      out.Set("normalizer", Napi::String::New(env, normalizer_name(r.normalizer)));
+      if (b.options.tol > 0) {
+        out.Set("relativeError", Napi::Number::New(env, r.relative_error));
+        out.Set("converged", Napi::Boolean::New(env, r.converged));
+      }
+      if (b.options.estimate_error) out.Set("spectralError", Napi::Number::New(env, r.spectral_error));
+      if (b.options.center) out.Set("mean", to_typed_array(env, r.mean.data(), r.mean.size()));
     }
   }, b.result);
   return out;

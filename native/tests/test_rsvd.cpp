@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "check.hpp"
+#include "known_spectrum.hpp"
 #include "cpu/blas_lapack.hpp"
 #include "randla/rsvd.hpp"
 #include "randla/threads.hpp"
@@ -19,75 +20,12 @@ namespace tol = randla::test;
 
 namespace {
 
-// Orthonormal m x r basis: thin Q of a Gaussian matrix from its own seed.
-std::vector<double> orthonormal_basis(std::int64_t m, std::int64_t r, std::uint64_t seed) {
-  std::vector<double> q(static_cast<std::size_t>(m * r));
-  fill_test_matrix(dense_view(q.data(), m, r, Layout::ColMajor), TestMatrixKind::Gaussian, seed, Stream::RangeFinder);
-  blas::thin_q(static_cast<int>(m), static_cast<int>(r), q.data(), static_cast<int>(m));
-  return q;
-}
-
-// A = U diag(sigma) Vᵀ (m x n) stored col-major in f64.
-std::vector<double> with_spectrum(std::int64_t m, std::int64_t n, const std::vector<double>& sigma) {
-  const auto r = static_cast<std::int64_t>(sigma.size());
-  const auto U = orthonormal_basis(m, r, 1001), V = orthonormal_basis(n, r, 2002);
-  std::vector<double> us(U);
-  for (std::int64_t j = 0; j < r; ++j)
-    for (std::int64_t i = 0; i < m; ++i) us[i + j * m] *= sigma[j];
-  std::vector<double> A(static_cast<std::size_t>(m * n));
-  cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, m, n, r, 1.0, us.data(), m, V.data(), n, 0.0, A.data(), m);
-  return A;
-}
-
-template <class T>
-std::vector<T> stored(const std::vector<double>& colmajor, std::int64_t m, std::int64_t n, Layout layout) {
-  std::vector<T> out(colmajor.size());
-  for (std::int64_t j = 0; j < n; ++j)
-    for (std::int64_t i = 0; i < m; ++i)
-      out[layout == Layout::ColMajor ? i + j * m : i * n + j] = static_cast<T>(colmajor[i + j * m]);
-  return out;
-}
-
-// A − U diag(S) Vt in f64, col-major.
-template <class T>
-std::vector<double> residual(const std::vector<double>& A, const RsvdResult<T>& r) {
-  std::vector<double> R(A);
-  for (std::int64_t j = 0; j < r.cols; ++j)
-    for (std::int64_t i = 0; i < r.rows; ++i) {
-      double s = 0;
-      for (std::int64_t t = 0; t < r.rank; ++t)
-        s += double(r.U[i * r.rank + t]) * r.S[t] * double(r.Vt[t * r.cols + j]);
-      R[i + j * r.rows] -= s;
-    }
-  return R;
-}
-
-double frobenius(const std::vector<double>& x) {
-  double s = 0;
-  for (double v : x) s += v * v;
-  return std::sqrt(s);
-}
-
-double spectral_norm(std::vector<double> M, std::int64_t m, std::int64_t n) {
-  return blas::svd(static_cast<int>(m), static_cast<int>(n), M.data(), static_cast<int>(m)).s[0];
-}
-
-// max |XᵀX − I| for X stored row-major rows x cols (columns are the vectors) or its transpose.
-template <class T>
-double orthonormality_error(const std::vector<T>& X, std::int64_t rows, std::int64_t cols, bool vectors_are_rows) {
-  double worst = 0;
-  const std::int64_t count = vectors_are_rows ? rows : cols, len = vectors_are_rows ? cols : rows;
-  auto at = [&](std::int64_t v, std::int64_t t) {
-    return double(vectors_are_rows ? X[v * cols + t] : X[t * cols + v]);
-  };
-  for (std::int64_t a = 0; a < count; ++a)
-    for (std::int64_t b = 0; b < count; ++b) {
-      double s = 0;
-      for (std::int64_t t = 0; t < len; ++t) s += at(a, t) * at(b, t);
-      worst = std::max(worst, std::abs(s - (a == b ? 1.0 : 0.0)));
-    }
-  return worst;
-}
+using tol::frobenius;
+using tol::orthonormality_error;
+using tol::residual;
+using tol::spectral_norm;
+using tol::stored;
+using tol::with_spectrum;
 
 template <class T>
 void check_sign_rule(const RsvdResult<T>& r) {
@@ -141,26 +79,91 @@ TEST_CASE("exact rank 10, 300 x 200, f32, both layouts") {
   exact_low_rank<float>(300, 200, Layout::RowMajor);
 }
 
-TEST_CASE("polynomial decay 1000 x 400: HMT spectral error bounds for qr and lu") {
-  const std::int64_t m = 1000, n = 400, k = 20;
-  std::vector<double> sigma(n);
-  for (std::int64_t i = 0; i < n; ++i) sigma[i] = 1.0 / double((i + 1) * (i + 1));
-  const auto A = with_spectrum(m, n, sigma);
-  for (auto normalizer : {Normalizer::QR, Normalizer::LU}) {
-    for (std::int64_t q : {0, 2}) {
+namespace {
+
+const char* sketch_name(TestMatrixKind kind) {
+  switch (kind) {
+    case TestMatrixKind::Gaussian: return "gaussian";
+    case TestMatrixKind::Rademacher: return "rademacher";
+    case TestMatrixKind::Uniform: return "uniform";
+    case TestMatrixKind::SparseSign: return "sparse-sign";
+    case TestMatrixKind::Srht: return "srht";
+  }
+  return "?";
+}
+const char* normalizer_name(Normalizer n) {
+  switch (n) {
+    case Normalizer::QR: return "qr";
+    case Normalizer::LU: return "lu";
+    case Normalizer::CholQR2: return "cholqr2";
+    case Normalizer::None: return "none";
+    case Normalizer::Auto: return "auto";
+  }
+  return "?";
+}
+
+// ‖A − UΣVᵀ‖₂ against bound·σ_{k+1}, the optimal rank-k error (Eckart–Young).
+void check_spectral_error(const std::vector<double>& A, std::int64_t m, std::int64_t n, const std::vector<double>& sigma,
+                          const RsvdOptions& o, double bound, const std::string& what) {
+  const auto res = rsvd<double>(dense_view(A.data(), m, n, Layout::ColMajor), o);
+  const double err = spectral_norm(residual(A, res), m, n);
+  CHECK_AT_MOST(err / sigma[static_cast<std::size_t>(o.rank)], bound, (what + ": ‖A − USVᵀ‖₂ / σ_{k+1}").c_str());
+}
+
+// The acceptance table for one sketch: polynomial decay 1000 x 400, σᵢ = i⁻², k = 20,
+// p = 10, q = 2 with every normalizer; exponential decay 800 x 500, σᵢ = e^(−0.25(i−1)), k = 15,
+// p = 5, q = 0 and q = 1.
+void sketch_acceptance(TestMatrixKind kind) {
+  {
+    const std::int64_t m = 1000, n = 400;
+    static const auto sigma = tol::polynomial_decay(n, 2);
+    static const auto A = with_spectrum(m, n, sigma);
+    for (Normalizer normalizer : {Normalizer::QR, Normalizer::LU, Normalizer::CholQR2, Normalizer::None}) {
       RsvdOptions o;
-      o.rank = k;
+      o.rank = 20;
       o.oversamples = 10;
-      o.power_iters = q;
+      o.power_iters = 2;
       o.normalizer = normalizer;
+      o.test_matrix = kind;
       o.seed = 11;
-      const auto res = rsvd<double>(dense_view(A.data(), m, n, Layout::ColMajor), o);
-      const double err = spectral_norm(residual(A, res), m, n);
-      const double bound = (q == 0 ? 3.0 : 1.05) * sigma[k];
-      CHECK_AT_MOST(err, bound, (std::string(normalizer == Normalizer::QR ? "qr" : "lu") + " q=" +
-                                 std::to_string(q) + ": ‖A − USVᵀ‖₂ vs bound · σ₂₁").c_str());
+      check_spectral_error(A, m, n, sigma, o, tol::spectral_error_q2,
+                           std::string(sketch_name(kind)) + " / " + normalizer_name(normalizer) + ", i^-2, q = 2");
     }
   }
+  {
+    const std::int64_t m = 800, n = 500;
+    static const auto sigma = tol::exponential_decay(n, 0.25);
+    static const auto A = with_spectrum(m, n, sigma, 3003, 4004);
+    for (std::int64_t q : {0, 1}) {
+      RsvdOptions o;
+      o.rank = 15;
+      o.oversamples = 5;
+      o.power_iters = q;
+      o.test_matrix = kind;
+      o.seed = 12;
+      check_spectral_error(A, m, n, sigma, o, q == 0 ? tol::spectral_error_exp_q0 : tol::spectral_error_exp_q1,
+                           std::string(sketch_name(kind)) + ", e^-0.25(i-1), q = " + std::to_string(q));
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("gaussian sketch x every normalizer: spectral error bounds") { sketch_acceptance(TestMatrixKind::Gaussian); }
+TEST_CASE("rademacher sketch x every normalizer: spectral error bounds") { sketch_acceptance(TestMatrixKind::Rademacher); }
+TEST_CASE("uniform sketch x every normalizer: spectral error bounds") { sketch_acceptance(TestMatrixKind::Uniform); }
+TEST_CASE("sparse-sign sketch x every normalizer: spectral error bounds") { sketch_acceptance(TestMatrixKind::SparseSign); }
+TEST_CASE("srht sketch x every normalizer: spectral error bounds") { sketch_acceptance(TestMatrixKind::Srht); }
+
+TEST_CASE("polynomial decay without power iterations: HMT bound for q = 0") {
+  const std::int64_t m = 1000, n = 400;
+  const auto sigma = tol::polynomial_decay(n, 2);
+  const auto A = with_spectrum(m, n, sigma);
+  RsvdOptions o;
+  o.rank = 20;
+  o.power_iters = 0;
+  o.seed = 11;
+  check_spectral_error(A, m, n, sigma, o, tol::spectral_error_q0, "gaussian, i^-2, q = 0");
 }
 
 TEST_CASE("same seed gives bit-identical results; thread count does not change S") {
@@ -212,6 +215,31 @@ TEST_CASE("preconditions reject bad input with the right code and argument") {
   expect(ok, MatrixView<const double>{nullptr, 20, 10, 10, Layout::RowMajor}, ErrorCode::InvalidArgument, "A");
   expect(ok, MatrixView<const double>{A.data(), 20, 10, 5, Layout::RowMajor}, ErrorCode::Shape, "A");
   expect(ok, MatrixView<const double>{A.data(), 0, 10, 10, Layout::RowMajor}, ErrorCode::Shape, "A");
+  // Fixed accuracy and the error estimate.
+  o = RsvdOptions{};
+  for (double bad : {-0.1, 1.0, 1.5, std::nan("")}) {
+    o.tol = bad;
+    expect(o, view, ErrorCode::InvalidArgument, "tol");
+  }
+  o.tol = 0;  // neither rank nor tol
+  expect(o, view, ErrorCode::InvalidArgument, "rank");
+  o.tol = 0.1;
+  o.rank = 3;
+  expect(o, view, ErrorCode::InvalidArgument, "rank");
+  o.rank = 0;
+  for (std::int64_t bad : {0, -3}) {
+    o.block_size = bad;
+    expect(o, view, ErrorCode::InvalidArgument, "block_size");
+  }
+  o.block_size = 10;
+  for (std::int64_t bad : {-1, 11}) {
+    o.max_rank = bad;
+    expect(o, view, ErrorCode::InvalidArgument, "max_rank");
+  }
+  o = ok;
+  o.estimate_error = true;
+  o.error_iters = 0;
+  expect(o, view, ErrorCode::InvalidArgument, "error_iters");
   A[7 * 10 + 3] = std::nan("");
   expect(ok, view, ErrorCode::NotFinite, "A");
   A[7 * 10 + 3] = INFINITY;
@@ -245,6 +273,147 @@ TEST_CASE("abort between passes; progress after each of the 2q + 2 passes") {
     CHECK(false, "expected Aborted");
   } catch (const Error& e) {
     CHECK(e.code() == ErrorCode::Aborted, "aborted code");
+  }
+}
+
+TEST_CASE("power_iters = -1 and Normalizer::Auto resolve by scikit-learn's rule") {
+  const std::int64_t m = 400, n = 150;
+  const auto A = with_spectrum(m, n, tol::exponential_decay(60, 0.1));
+  const auto view = dense_view(A.data(), m, n, Layout::ColMajor);
+  RsvdOptions o;
+  o.power_iters = -1;
+  o.normalizer = Normalizer::Auto;
+  o.rank = 14;  // 10·14 < 150: 7 iterations, so LU
+  auto r = rsvd<double>(view, o);
+  CHECK(r.power_iters == 7 && r.normalizer == Normalizer::LU, "k = 14 of min 150: q = 7, lu");
+  o.rank = 15;  // 10·15 = 150 is not < 150: 4 iterations, still LU
+  r = rsvd<double>(view, o);
+  CHECK(r.power_iters == 4 && r.normalizer == Normalizer::LU, "k = 15 of min 150: q = 4, lu");
+  o.power_iters = 2;  // q <= 2: no normalizer
+  r = rsvd<double>(view, o);
+  CHECK(r.power_iters == 2 && r.normalizer == Normalizer::None, "q = 2: none");
+  o.rank = 0;  // fixed accuracy: the block size plays k
+  o.tol = 0.1;
+  o.power_iters = -1;
+  o.block_size = 20;
+  r = rsvd<double>(view, o);
+  CHECK(r.power_iters == 4, "tol, block 20 of min 150: q = 4");
+  o.block_size = 14;
+  r = rsvd<double>(view, o);
+  CHECK(r.power_iters == 7, "tol, block 14 of min 150: q = 7");
+}
+
+TEST_CASE("compute_u / compute_v = false: same S, the other factor unchanged") {
+  for (auto [m, n] : {std::pair<std::int64_t, std::int64_t>{300, 120}, {120, 300}}) {
+    const auto A = with_spectrum(m, n, tol::polynomial_decay(std::min(m, n), 1));
+    const auto view = dense_view(A.data(), m, n, Layout::RowMajor);
+    RsvdOptions o;
+    o.rank = 10;
+    o.seed = 3;
+    const auto both = rsvd<double>(view, o);
+    o.compute_u = false;
+    const auto no_u = rsvd<double>(view, o);
+    o.compute_u = true;
+    o.compute_v = false;
+    const auto no_v = rsvd<double>(view, o);
+    CHECK(no_u.U.empty() && no_u.S == both.S && no_u.Vt == both.Vt, "compute_u = false: no U, same S and Vt");
+    CHECK(no_v.Vt.empty() && no_v.S == both.S && no_v.U == both.U, "compute_v = false: no Vt, same U and S");
+  }
+}
+
+TEST_CASE("transpose Yes / No: the same factorization of an exactly low-rank matrix, to rounding") {
+  for (auto [m, n] : {std::pair<std::int64_t, std::int64_t>{300, 200}, {200, 300}}) {
+    std::vector<double> sigma(10);
+    for (std::size_t i = 0; i < sigma.size(); ++i) sigma[i] = 1.0 / double(i + 1);
+    const auto A = with_spectrum(m, n, sigma);
+    const auto view = dense_view(A.data(), m, n, Layout::ColMajor);
+    RsvdOptions o;
+    o.rank = 10;
+    o.seed = 8;
+    o.transpose = Transpose::No;
+    const auto no = rsvd<double>(view, o);
+    o.transpose = Transpose::Yes;
+    const auto yes = rsvd<double>(view, o);
+    for (std::size_t i = 0; i < sigma.size(); ++i)
+      CHECK_CLOSE(yes.S[i] / no.S[i], 1.0, tol::exact_low_rank_values<double>(), "S, transpose Yes vs No");
+    double worst = 0;
+    for (std::size_t i = 0; i < no.U.size(); ++i) worst = std::max(worst, std::abs(yes.U[i] - no.U[i]));
+    for (std::size_t i = 0; i < no.Vt.size(); ++i) worst = std::max(worst, std::abs(yes.Vt[i] - no.Vt[i]));
+    CHECK_AT_MOST(worst, tol::exact_low_rank_vectors<double>(), "max |U, Vt (Yes) − U, Vt (No)|");
+  }
+}
+
+// A rank-5 matrix L plus a row vector μ added to every row: PCA's centered matrix is
+// (I − 11ᵀ/m)·L, whose SVD LAPACK computes from the explicitly centered copy.
+template <class T>
+void centered(std::int64_t m, std::int64_t n, Layout layout) {
+  std::vector<double> sigma{50, 20, 10, 5, 2};
+  auto A = with_spectrum(m, n, sigma, 55, 66);
+  std::vector<double> mu(static_cast<std::size_t>(n));
+  for (std::int64_t j = 0; j < n; ++j) mu[static_cast<std::size_t>(j)] = 3.0 + std::sin(0.37 * double(j));
+  for (std::int64_t j = 0; j < n; ++j)
+    for (std::int64_t i = 0; i < m; ++i) A[static_cast<std::size_t>(i + j * m)] += mu[static_cast<std::size_t>(j)];
+  const auto data = stored<T>(A, m, n, layout);
+  const auto x = tol::given(data, m, n, layout);
+  std::vector<double> mean(static_cast<std::size_t>(n), 0.0), C(x);
+  for (std::int64_t j = 0; j < n; ++j) {
+    for (std::int64_t i = 0; i < m; ++i) mean[static_cast<std::size_t>(j)] += x[static_cast<std::size_t>(i + j * m)];
+    mean[static_cast<std::size_t>(j)] /= double(m);
+    for (std::int64_t i = 0; i < m; ++i) C[static_cast<std::size_t>(i + j * m)] -= mean[static_cast<std::size_t>(j)];
+  }
+  const auto truth = tol::singular_values(C, m, n);
+  RsvdOptions o;
+  o.rank = 5;
+  o.center = true;
+  o.seed = 4;
+  const auto r = rsvd<T>(dense_view(data.data(), m, n, layout), o);
+  const std::string what = std::string(layout == Layout::ColMajor ? "col-major " : "row-major ") +
+                           std::to_string(m) + " x " + std::to_string(n) + (sizeof(T) == 4 ? " f32" : " f64");
+  CHECK(r.mean.size() == static_cast<std::size_t>(n), what + ": mean returned");
+  for (std::int64_t j = 0; j < n; ++j)
+    CHECK_CLOSE(r.mean[static_cast<std::size_t>(j)], mean[static_cast<std::size_t>(j)],
+                64 * tol::eps<double>() * std::abs(mean[static_cast<std::size_t>(j)]), (what + ": mean").c_str());
+  for (std::size_t i = 0; i < 5; ++i)
+    CHECK_CLOSE(r.S[i] / truth[i], 1.0, tol::exact_low_rank_values<T>(), (what + ": σᵢ of the centered matrix").c_str());
+  CHECK_AT_MOST(frobenius(residual(C, r)) / frobenius(C), tol::exact_low_rank_residual<T>(),
+                (what + ": ‖C − USVᵀ‖_F / ‖C‖_F").c_str());
+}
+
+TEST_CASE("center = true: SVD of the centered matrix, mean returned, both layouts, tall and wide") {
+  for (Layout layout : {Layout::ColMajor, Layout::RowMajor}) {
+    centered<double>(300, 120, layout);
+    centered<double>(120, 300, layout);
+  }
+  centered<float>(300, 120, Layout::RowMajor);
+  centered<float>(120, 300, Layout::ColMajor);
+}
+
+TEST_CASE("progress: one sequence over centering, range finder and error estimate, ending at total") {
+  const std::int64_t m = 200, n = 80;
+  const auto A = with_spectrum(m, n, tol::polynomial_decay(n, 1));
+  for (bool center : {false, true}) {
+    for (bool wide : {false, true}) {
+      RsvdOptions o;
+      o.rank = 5;
+      o.power_iters = 1;
+      o.center = center;
+      o.estimate_error = true;
+      o.error_iters = 3;
+      std::vector<std::pair<int, int>> seen;
+      RunControl control;
+      control.progress = [&](int done, int total) { seen.emplace_back(done, total); };
+      const auto view = wide ? dense_view(A.data(), n, m, Layout::RowMajor) : dense_view(A.data(), m, n, Layout::ColMajor);
+      rsvd<double>(view, o, control);
+      // center: 1; range finder and B: 2q + 2; estimate: 3 fused passes (dense), 6 (centered).
+      const int expected = (center ? 1 : 0) + 4 + 3 * (center ? 2 : 1);
+      const std::string what = std::string(center ? "centered" : "plain") + (wide ? ", wide" : ", tall");
+      CHECK(!seen.empty() && seen.back().first == expected && seen.back().second == expected,
+            what + ": ends at done = total = " + std::to_string(expected) + ", got " +
+                (seen.empty() ? std::string("nothing") : std::to_string(seen.back().first) + "/" + std::to_string(seen.back().second)));
+      for (std::size_t i = 0; i < seen.size(); ++i)
+        CHECK(seen[i].first <= seen[i].second && (i == 0 || seen[i].first > seen[i - 1].first),
+              what + ": done increases and never exceeds total");
+    }
   }
 }
 

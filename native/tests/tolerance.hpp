@@ -1,6 +1,7 @@
 // The one place where C++ test tolerances live; every bound derives from the dtype's epsilon.
 #pragma once
 
+#include <cstdint>
 #include <limits>
 #include <type_traits>
 
@@ -26,6 +27,90 @@ constexpr double exact_low_rank_residual() {
 template <class T>
 constexpr double exact_low_rank_values() {
   return std::is_same_v<T, double> ? 4.5e5 * eps<double>() : 840 * eps<float>();
+}
+
+// One entry of a sparse × dense product against BLAS on the densified matrix, relative to
+// Σ|a||x| over its `terms` stored entries: both sums carry at most terms·u of rounding, and the
+// densified copy one more u for each entry whose repeats were added up (u = eps/2).
+template <class T>
+constexpr double csr_product(std::int64_t terms) {
+  return static_cast<double>(terms + 2) * eps<T>();
+}
+// The same algorithm on two operators for one matrix (CSR and dense): outputs differ only by
+// the rounding of the products, amplified by the conditioning of the small SVD. Relative for
+// singular values, absolute for entries of the unit singular vectors; the 1e-10 (f64).
+template <class T>
+constexpr double operators_agree() {
+  return std::is_same_v<T, double> ? 4.5e5 * eps<double>() : 840 * eps<float>();
+}
+
+// One entry of the SRHT sketch by fast Walsh–Hadamard transform (`stages` = log2 N) against
+// A·Ω with Ω materialised, relative to Σ|a|/√l: each output is a sum down a tree of depth
+// `stages` (γ_stages), then one scaling and the rounding of 1/√l to T (u = eps/2, so 2× margin).
+template <class T>
+constexpr double fwht_sketch(int stages) {
+  return static_cast<double>(stages + 2) * eps<T>();
+}
+
+// Streaming SVD sketches of the same matrix fed in different blocks, orders or partitions (then
+// merged) agree to rounding: relative Frobenius difference of the sketches and of what finalize
+// returns. f64: the 1e-12 (~4500 eps); f32 blocks are multiplied in f32 (sgemm), so
+// sums of a few hundred products differ by ~sqrt(n) eps32.
+template <class T>
+constexpr double streaming_rounding() {
+  return std::is_same_v<T, double> ? 4500 * eps<double>() : 256 * eps<float>();
+}
+
+// ‖Y − QQᵀY‖_F / ‖Y‖_F for an orthonormal basis Q of range(Y) (m x l blocks, a few hundred
+// rows): rounding in the factorization, O(√(ml)·u) and in practice a few u.
+template <class T>
+constexpr double range_loss() {
+  return 256 * eps<T>();
+}
+// Singular values from two normalizers that span the same range (cholqr2 vs qr), relative: the
+// ranges differ by rounding, amplified by the power iterations' conditioning.
+template <class T>
+constexpr double normalizer_agreement() {
+  return 1e3 * eps<T>();
+}
+
+// Singular vectors of an exactly low-rank matrix with well separated singular values, entrywise:
+// the same budget as the values (the gaps are O(1) relative, so vectors are as accurate).
+template <class T>
+constexpr double exact_low_rank_vectors() {
+  return exact_low_rank_values<T>();
+}
+
+// Acceptance bounds of the randomized SVD, as multiples of the optimal error σ_{k+1} (Eckart–
+// Young). Not epsilon-derived: they bound a randomized error, which HMT 2011 (Thm. 10.8, 9.2)
+// bounds in expectation; the fixed seeds make each test deterministic.
+//   polynomial decay σᵢ = i⁻², k = 20, p = 10: q = 2 (every sketch and normalizer) and q = 0
+constexpr double spectral_error_q2 = 1.05;
+constexpr double spectral_error_q0 = 3.0;
+//   exponential decay σᵢ = e^(−0.25(i−1)), k = 15, p = 5: q = 0 and q = 1
+constexpr double spectral_error_exp_q0 = 2.5;
+constexpr double spectral_error_exp_q1 = 1.01;
+
+// Fixed accuracy: the indicator E = ‖A‖²_F − ‖B‖²_F against the exact ‖A − QB‖²_F, both over
+// ‖A‖²_F. A difference of two sums of squares cancels against ‖A‖²_F, and B = QᵀA is a product
+// in T: accurate to a modest multiple of ε whatever tol is.
+template <class T>
+constexpr double error_indicator() {
+  return 1e3 * eps<T>();
+}
+
+// Fixed accuracy (randQB_EI): the chosen rank may exceed the smallest rank that meets tol (the
+// truncated SVD's) by this fraction.
+constexpr double fixed_accuracy_rank_slack = 0.10;
+
+// The residual-norm estimate is a lower bound that converges from below: it must reach this
+// fraction of the exact ‖R‖₂ with the default iterations...
+constexpr double residual_estimate_floor = 0.9;
+// ...and exceed ‖R‖₂ only by rounding: the W = A·X − U·C products (cancellation against
+// ‖A‖₂, not ‖R‖₂, hence relative to ‖A‖₂).
+template <class T>
+constexpr double residual_estimate_excess() {
+  return 256 * eps<T>();
 }
 
 }  // namespace randla::test

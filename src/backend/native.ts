@@ -5,20 +5,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { ErrorCode, RandlaError } from '../errors.js';
-import type { Matrix, Progress } from '../types.js';
-import type { Backend, BackendInfo, RsvdOutput, RsvdRequest } from './types.js';
+import type { CsrMatrix, Matrix, Normalizer, Progress } from '../types.js';
+import type { Backend, BackendInfo, DenseKernels, RsvdOutput, RsvdRequest } from './types.js';
 
 /** The addon's exact shape, declared once (bindings/addon.cpp, bindings/ops/*.cpp). */
-interface AddonRsvdOptions {
-  rank: number;
-  oversamples: number;
-  powerIters: number;
-  normalizer: string;
-  sketch: string;
-  seed: bigint;
-  checkFinite: boolean;
-  abortToken?: AbortToken;
-}
+type AddonRsvdOptions = Omit<RsvdRequest, 'A' | 'signal' | 'onProgress'> & { abortToken?: AbortToken };
 interface AbortToken {
   abort(): void;
 }
@@ -26,15 +17,22 @@ interface Addon {
   AbortToken: new () => AbortToken;
   backendInfo(): { threads: number; blas: string; cuda: boolean };
   setThreads(n: number): void;
-  rsvd(A: Matrix, options: AddonRsvdOptions, onProgress?: (done: number, total: number) => void): Promise<RsvdOutput>;
-  rsvdSync(A: Matrix, options: AddonRsvdOptions): RsvdOutput;
+  rsvd(A: Matrix | CsrMatrix, options: AddonRsvdOptions, onProgress?: (done: number, total: number) => void): Promise<RsvdOutput>;
+  rsvdSync(A: Matrix | CsrMatrix, options: AddonRsvdOptions): RsvdOutput;
+  normalizeBlock(Y: Float64Array, rows: number, cols: number, normalizer: Normalizer): Float64Array;
+  thinSvd(B: Float64Array, rows: number, cols: number): { W: Float64Array; S: Float64Array; Z: Float64Array };
 }
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 function load(): { addon?: Addon; error?: string } {
   const require = createRequire(import.meta.url);
-  const candidates = [join(root, 'build', 'Release', 'randla.node'), join(root, 'build', 'Debug', 'randla.node')];
+  // RANDLA_ADDON_PATH: an addon built elsewhere (e.g. a second build directory during development).
+  const candidates = [
+    ...(process.env.RANDLA_ADDON_PATH ? [process.env.RANDLA_ADDON_PATH] : []),
+    join(root, 'build', 'Release', 'randla.node'),
+    join(root, 'build', 'Debug', 'randla.node'),
+  ];
   let lastError = 'the addon was not built';
   for (const path of candidates) {
     try {
@@ -52,7 +50,7 @@ export const addon: Addon | undefined = loaded.addon;
 export const loadError: string | undefined = loaded.error;
 
 /** Turns the addon's error (plain Error with code/argument) into a RandlaError with the caller's stack. */
-function toRandlaError(error: unknown, callSite: Error): unknown {
+export function toRandlaError(error: unknown, callSite: Error): unknown {
   const e = error as { code?: string; message?: string; argument?: string };
   if (typeof e?.code !== 'string' || !e.code.startsWith('ERR_RANDLA_')) return error;
   const out = new RandlaError(e.code as ErrorCode, e.message ?? 'native error', {
@@ -65,16 +63,20 @@ function toRandlaError(error: unknown, callSite: Error): unknown {
 }
 
 function addonOptions(request: RsvdRequest): AddonRsvdOptions {
-  return {
-    rank: request.rank,
-    oversamples: request.oversamples,
-    powerIters: request.powerIters,
-    normalizer: request.normalizer,
-    sketch: request.sketch,
-    seed: request.seed,
-    checkFinite: request.checkFinite,
-  };
+  const { A: _A, signal: _signal, onProgress: _onProgress, ...options } = request;
+  return options;
 }
+
+/** The native dense kernels for the matrix-free driver (errors mapped like every native call). */
+const nativeKernels: DenseKernels = {
+  normalize(Y, rows, cols, normalizer) {
+    if (normalizer === 'none') return Y;
+    return syncCall(() => requireAddon().normalizeBlock(Y, rows, cols, normalizer));
+  },
+  svd(B, rows, cols) {
+    return syncCall(() => requireAddon().thinSvd(B, rows, cols));
+  },
+};
 
 /**
  * Runs an async addon call with the request's AbortSignal wired to a native AbortToken and
@@ -132,6 +134,7 @@ function syncCall<T>(run: () => T): T {
 
 export const nativeBackend: Backend = {
   name: 'native',
+  kernels: nativeKernels,
   info(): BackendInfo {
     if (!addon) return { name: 'native', available: false, reason: loadError ?? 'not built' };
     const info = addon.backendInfo();

@@ -1,19 +1,36 @@
-import type { Matrix, Normalizer, Progress, SketchKind } from '../types.js';
+import type { CsrMatrix, Matrix, Normalizer, Progress, SketchKind } from '../types.js';
 
 /**
  * What a backend computes, after the facade has validated and normalised the input.
  * Every field is already checked: backends may trust it (the native core re-checks anyway).
+ * `auto` choices (powerIters, normalizer) are resolved by the facade before this point.
  */
 export interface RsvdRequest {
-  /** The input, never mutated. Either layout, f32 or f64, `data.length === rows * cols`. */
-  A: Matrix;
+  /** The input, never mutated: a dense Matrix (either layout, f32 or f64) or a validated CSR matrix. */
+  A: Matrix | CsrMatrix;
+  /** k, 1 <= k <= min(rows, cols); 0 when `tol` > 0 (the rank is then chosen). */
   rank: number;
   oversamples: number;
   powerIters: number;
   normalizer: Normalizer;
   sketch: SketchKind;
-  /** Unsigned 64-bit seed of the Philox stream (docs/rng.md). */
+  /** ζ, non-zeros per row of Ω for the sparse-sign sketch. */
+  sparseNnz: number;
+  /** Unsigned 64-bit seed of the Philox streams (docs/rng.md). */
   seed: bigint;
+  /** Range finder on Aᵀ: 'auto' = when rows < cols. */
+  transpose: 'auto' | boolean;
+  /** 0: fixed rank. In (0, 1): fixed accuracy, relative Frobenius error (Yu, Gu, Li 2018). */
+  tol: number;
+  blockSize: number;
+  /** Fixed accuracy: cap on the rank, 0 = min(rows, cols). */
+  maxRank: number;
+  estimateError: boolean;
+  errorIters: number;
+  /** Factorize A − 1μᵀ (μ = column means) without forming it. */
+  center: boolean;
+  computeU: boolean;
+  computeV: boolean;
   /** Reject NaN/±Infinity in A with ERR_RANDLA_NOT_FINITE (the native backend scans off the main thread). */
   checkFinite: boolean;
   signal?: AbortSignal;
@@ -22,9 +39,33 @@ export interface RsvdRequest {
 
 /** U is rows x rank, Vt is rank x cols, both row-major in the dtype of A; S is f64. */
 export interface RsvdOutput {
-  U: Matrix;
+  /** Absent when `computeU` is false. */
+  U?: Matrix;
   S: Float64Array;
-  Vt: Matrix;
+  /** Absent when `computeV` is false. */
+  Vt?: Matrix;
+  /** The rank of the result (= request.rank in fixed-rank mode). */
+  rank: number;
+  /** Fixed accuracy: the estimate of ‖A − UΣVᵀ‖_F / ‖A‖_F it stopped at. */
+  relativeError?: number;
+  /** Fixed accuracy: whether `tol` was met within maxRank. */
+  converged?: boolean;
+  /** estimateError: the estimate of ‖A − UΣVᵀ‖₂. */
+  spectralError?: number;
+  /** center: the column means μ. */
+  mean?: Float64Array;
+}
+
+/**
+ * The dense steps of the randomized SVD on small blocks (m x l, l x l), as the matrix-free
+ * driver (LinearOperator input) needs them: native when the addon is built, else TypeScript.
+ * All blocks are column-major Float64Array; inputs are not modified.
+ */
+export interface DenseKernels {
+  /** normalize(Y) as in docs/algorithms/rsvd.md (rows >= cols). 'none' returns Y itself. */
+  normalize(Y: Float64Array, rows: number, cols: number, normalizer: Normalizer): Float64Array;
+  /** Thin SVD B = W·diag(S)·Zᵀ of a tall block (rows >= cols): W rows x cols, Z cols x cols. */
+  svd(B: Float64Array, rows: number, cols: number): { W: Float64Array; S: Float64Array; Z: Float64Array };
 }
 
 export interface BackendInfo {
@@ -40,4 +81,6 @@ export interface Backend {
   info(): BackendInfo;
   rsvd(request: RsvdRequest): Promise<RsvdOutput>;
   rsvdSync(request: RsvdRequest): RsvdOutput;
+  /** Dense kernels for the matrix-free driver. */
+  readonly kernels: DenseKernels;
 }

@@ -37,6 +37,15 @@ export const reference = {
   standardErrors: 5,
 } as const;
 
+/**
+ * One entry of the SRHT sketch by fast Walsh–Hadamard transform (`stages` = log2 N) in f64
+ * against A·Ω summed with compensation, relative to Σ|a|/√l: each output is a sum down a tree of
+ * depth `stages` (γ_stages), then one scaling (u = eps/2, so a 2× margin).
+ */
+export function fwhtSketch(stages: number): number {
+  return (stages + 2) * EPS64;
+}
+
 /** Throws with actual, expected, difference and tolerance when |actual − expected| > tol. */
 export function expectClose(actual: number, expected: number, tol: number, what: string): void {
   const diff = Math.abs(actual - expected);
@@ -68,3 +77,29 @@ export function expectAtMost(actual: number, bound: number, what: string): void 
     throw new Error(`${what}: actual ${actual}, expected at most ${bound}, excess ${(actual - bound).toExponential(3)}`);
   }
 }
+
+/**
+ * The complete randomized SVD of the reference backend against exact decompositions
+ * (test/reference-rsvd.test.ts).
+ */
+export const referenceRsvd = {
+  /**
+   * ‖A − UΣVᵀ‖₂ / σ_{k+1} for σᵢ = i⁻², k = p = 10, q = 2 (300 × 120). HMT 2011 Cor. 10.10
+   * bounds the expectation by about 1.29; measured: 1 + 8e-13 for every sketch and normalizer
+   * (seed 42). 1.05 fails a basis that
+   * misses one of the top k + 1 directions (the error would be σ_k ≥ 1.2·σ_{k+1}).
+   */
+  spectralErrorFactor: 1.05,
+  /** The same run with products summed in another order (CSR vs dense, operator vs dense), relative (1e-10). */
+  sameSeed: 4.5e5 * EPS64,
+  /** Centered PCA of an exactly low-rank centered matrix vs ml-matrix's SVD of it, relative (1e-10). */
+  centered: 4.5e5 * EPS64,
+  /** Fixed accuracy: the indicator's ‖A − UΣVᵀ‖²_F / ‖A‖²_F against the exact one (a few u). */
+  indicator: 64 * EPS64,
+  /** Fixed accuracy: the chosen rank over the Eckart–Young optimum for the same tol. */
+  rankExcess: 1.1,
+  /** estimateError: the share of the true ‖A − UΣVᵀ‖₂ that 4 block power iterations reach. */
+  estimateShare: 0.9,
+  /** estimateError is a lower bound: above the true norm by rounding only. */
+  estimateAbove: 64 * EPS64,
+} as const;

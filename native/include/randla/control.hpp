@@ -25,4 +25,27 @@ struct RunControl {
   }
 };
 
+// Counts passes over the input across the stages of one call (centering, range finder, error
+// estimate), so progress is one sequence 1..total. `total` may grow (adaptive QB) but `done`
+// never exceeds it.
+class PassCounter {
+ public:
+  PassCounter(const RunControl& control, int total) : control_(control), total_(total) {}
+  // One more pass over the input is done: report it and honour a pending abort.
+  void pass(int count = 1) {
+    done_ += count;
+    if (done_ > total_) total_ = done_;
+    control_.report(done_, total_);
+  }
+  void set_total(int total) { total_ = total < done_ ? done_ : total; }
+  int done() const { return done_; }
+  int total() const { return total_; }
+  void check() const { control_.check(); }
+
+ private:
+  const RunControl& control_;
+  int done_ = 0;
+  int total_ = 0;
+};
+
 }  // namespace randla

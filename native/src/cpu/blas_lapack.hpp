@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "randla/dense_matrix.hpp"
 #include "randla/error.hpp"
 #include "randla/matrix_view.hpp"
 
@@ -25,6 +26,12 @@ void dorgqr_(const int* m, const int* n, const int* k, double* a, const int* lda
              const int* lwork, int* info);
 void sgetrf_(const int* m, const int* n, float* a, const int* lda, int* ipiv, int* info);
 void dgetrf_(const int* m, const int* n, double* a, const int* lda, int* ipiv, int* info);
+void spotrf_(const char* uplo, const int* n, float* a, const int* lda, int* info, std::size_t uplo_len);
+void dpotrf_(const char* uplo, const int* n, double* a, const int* lda, int* info, std::size_t uplo_len);
+void strtri_(const char* uplo, const char* diag, const int* n, float* a, const int* lda, int* info, std::size_t uplo_len,
+             std::size_t diag_len);
+void dtrtri_(const char* uplo, const char* diag, const int* n, double* a, const int* lda, int* info,
+             std::size_t uplo_len, std::size_t diag_len);
 void dgesdd_(const char* jobz, const int* m, const int* n, double* a, const int* lda, double* s, double* u,
              const int* ldu, double* vt, const int* ldvt, double* work, const int* lwork, int* iwork, int* info,
              std::size_t jobz_len);
@@ -63,6 +70,32 @@ inline void gemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int m, int n, int k, do
   cblas_dgemm(CblasColMajor, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
+inline void syrk(CBLAS_UPLO uplo, CBLAS_TRANSPOSE trans, int n, int k, float alpha, const float* a, int lda, float beta,
+                 float* c, int ldc) {
+  cblas_ssyrk(CblasColMajor, uplo, trans, n, k, alpha, a, lda, beta, c, ldc);
+}
+inline void syrk(CBLAS_UPLO uplo, CBLAS_TRANSPOSE trans, int n, int k, double alpha, const double* a, int lda,
+                 double beta, double* c, int ldc) {
+  cblas_dsyrk(CblasColMajor, uplo, trans, n, k, alpha, a, lda, beta, c, ldc);
+}
+inline void trsm(CBLAS_SIDE side, CBLAS_UPLO uplo, CBLAS_TRANSPOSE trans, CBLAS_DIAG diag, int m, int n, float alpha,
+                 const float* a, int lda, float* b, int ldb) {
+  cblas_strsm(CblasColMajor, side, uplo, trans, diag, m, n, alpha, a, lda, b, ldb);
+}
+inline void trsm(CBLAS_SIDE side, CBLAS_UPLO uplo, CBLAS_TRANSPOSE trans, CBLAS_DIAG diag, int m, int n, double alpha,
+                 const double* a, int lda, double* b, int ldb) {
+  cblas_dtrsm(CblasColMajor, side, uplo, trans, diag, m, n, alpha, a, lda, b, ldb);
+}
+
+inline void trmm(CBLAS_SIDE side, CBLAS_UPLO uplo, CBLAS_TRANSPOSE trans, CBLAS_DIAG diag, int m, int n, float alpha,
+                 const float* a, int lda, float* b, int ldb) {
+  cblas_strmm(CblasColMajor, side, uplo, trans, diag, m, n, alpha, a, lda, b, ldb);
+}
+inline void trmm(CBLAS_SIDE side, CBLAS_UPLO uplo, CBLAS_TRANSPOSE trans, CBLAS_DIAG diag, int m, int n, double alpha,
+                 const double* a, int lda, double* b, int ldb) {
+  cblas_dtrmm(CblasColMajor, side, uplo, trans, diag, m, n, alpha, a, lda, b, ldb);
+}
+
 inline void check_info(int info, const char* routine) {
   if (info < 0) {
     throw Error(ErrorCode::Internal, std::string(routine) + ": argument " + std::to_string(-info) + " was invalid");
@@ -80,6 +113,14 @@ inline void orgqr(int m, int n, int k, float* a, int lda, const float* tau, floa
 }
 inline void orgqr(int m, int n, int k, double* a, int lda, const double* tau, double* work, int lwork, int* info) {
   dorgqr_(&m, &n, &k, a, &lda, tau, work, &lwork, info);
+}
+inline void potrf(char uplo, int n, float* a, int lda, int* info) { spotrf_(&uplo, &n, a, &lda, info, 1); }
+inline void potrf(char uplo, int n, double* a, int lda, int* info) { dpotrf_(&uplo, &n, a, &lda, info, 1); }
+inline void trtri(char uplo, char diag, int n, float* a, int lda, int* info) {
+  strtri_(&uplo, &diag, &n, a, &lda, info, 1, 1);
+}
+inline void trtri(char uplo, char diag, int n, double* a, int lda, int* info) {
+  dtrtri_(&uplo, &diag, &n, a, &lda, info, 1, 1);
 }
 inline void getrf(int m, int n, float* a, int lda, int* ipiv, int* info) { sgetrf_(&m, &n, a, &lda, ipiv, info); }
 inline void getrf(int m, int n, double* a, int lda, int* ipiv, int* info) { dgetrf_(&m, &n, a, &lda, ipiv, info); }
@@ -134,6 +175,29 @@ inline SvdFactors svd(int m, int n, double* a, int lda) {
   check_info(info, "gesdd");
   if (info > 0) throw Error(ErrorCode::NotConverged, "gesdd: the small SVD did not converge");
   return f;
+}
+
+// C = alpha·op(A)·op(B) + beta·C for col-major blocks. C is resized (and zeroed) first when
+// beta == 0; an inner dimension of 0 leaves beta·C, as BLAS defines it.
+template <class T>
+void multiply(bool transpose_a, bool transpose_b, T alpha, const DenseMatrix<T>& A, const DenseMatrix<T>& B, T beta,
+              DenseMatrix<T>& C) {
+  const std::int64_t m = transpose_a ? A.cols : A.rows, k = transpose_a ? A.rows : A.cols;
+  const std::int64_t n = transpose_b ? B.rows : B.cols;
+  RANDLA_EXPECTS_CODE((transpose_b ? B.cols : B.rows) == k, ErrorCode::Internal, "multiply")
+      << "Expected matching inner dimensions in multiply but received " << k << " and "
+      << (transpose_b ? B.cols : B.rows);
+  if (beta == T(0)) {
+    C = DenseMatrix<T>(m, n);
+  } else {
+    RANDLA_EXPECTS_CODE(C.rows == m && C.cols == n, ErrorCode::Internal, "multiply")
+        << "Expected a " << m << " x " << n << " accumulator in multiply but received " << C.rows << " x " << C.cols;
+  }
+  if (m == 0 || n == 0) return;
+  gemm(transpose_a ? CblasTrans : CblasNoTrans, transpose_b ? CblasTrans : CblasNoTrans, dim(m, "rows"),
+       dim(n, "cols"), dim(k, "inner dimension"), alpha, A.data.data(), dim(std::max<std::int64_t>(1, A.rows), "ld"),
+       B.data.data(), dim(std::max<std::int64_t>(1, B.rows), "ld"), beta, C.data.data(),
+       dim(std::max<std::int64_t>(1, m), "ld"));
 }
 
 }  // namespace randla::blas

@@ -1,19 +1,17 @@
 // Randomized SVD: Halko, Martinsson, Tropp, SIAM Review 2011, Algorithm 5.1 (direct SVD of
-// B = QᵀA) on the basis of Algorithm 4.3/4.4. Deviation: the small SVD runs in f64 for f32
-// input too; wide A is factorized as Aᵀ (a view, no copy) with the factors swapped.
+// B = QᵀA) on the basis of Algorithm 4.3/4.4, or on the adaptive QB of Yu, Gu, Li 2018
+// (Algorithm 2) in fixed-accuracy mode. Deviations: the small SVD runs in f64 for f32 input
+// too; a wide A is factorized as Aᵀ (a view, no copy) with the factors swapped.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <cstring>
-#include <type_traits>
-#include <limits>
+#include <memory>
 #include <new>
-#include <sstream>
+#include <string>
 #include <vector>
 
 #include "cpu/blas_lapack.hpp"
 #include "randla/rsvd.hpp"
-#include "randla/threads.hpp"
 
 namespace randla {
 namespace {
@@ -31,79 +29,130 @@ void expect_view(MatrixView<const T> A, const char* argument) {
   blas::dim(A.ld, "leading dimension");
 }
 
+void expect_options(const RsvdOptions& o, std::int64_t rows, std::int64_t cols) {
+  const std::int64_t min_dim = std::min(rows, cols);
+  RANDLA_EXPECTS(o.tol == 0 || (o.tol > 0 && o.tol < 1), "tol")
+      << "Expected a number in (0, 1) for tol (or 0 for a fixed rank) but received " << o.tol;
+  if (o.tol == 0) {
+    RANDLA_EXPECTS(o.rank >= 1 && o.rank <= min_dim, "rank")
+        << "Expected an integer in [1, " << min_dim << "] for rank but received " << o.rank;
+  } else {
+    RANDLA_EXPECTS(o.rank == 0, "rank")
+        << "Expected no rank (0) with tol, which chooses the rank, but received " << o.rank;
+    RANDLA_EXPECTS(o.block_size >= 1, "block_size")
+        << "Expected a positive integer for block_size but received " << o.block_size;
+    RANDLA_EXPECTS(o.max_rank >= 0 && o.max_rank <= min_dim, "max_rank")
+        << "Expected an integer in [0, " << min_dim << "] for max_rank but received " << o.max_rank;
+  }
+  RANDLA_EXPECTS(o.oversamples >= 0, "oversamples")
+      << "Expected a non-negative integer for oversamples but received " << o.oversamples;
+  RANDLA_EXPECTS(o.power_iters >= -1 && o.power_iters <= 1000, "power_iters")
+      << "Expected an integer in [0, 1000] (or -1 for auto) for power_iters but received " << o.power_iters;
+  RANDLA_EXPECTS(o.sparse_nnz >= 1, "sparse_nnz")
+      << "Expected a positive integer for sparse_nnz but received " << o.sparse_nnz;
+  RANDLA_EXPECTS(!o.estimate_error || (o.error_iters >= 1 && o.error_iters <= 1000), "error_iters")
+      << "Expected an integer in [1, 1000] for error_iters but received " << o.error_iters;
+}
+
 }  // namespace
 
 template <class T>
-void expect_finite(MatrixView<const T> A, const char* argument) {
-  // Storage order: `outer` runs over stored columns (col-major) or rows (row-major).
-  const bool col_major = A.layout == Layout::ColMajor;
-  const std::int64_t outer = col_major ? A.cols : A.rows, inner = col_major ? A.rows : A.cols;
-  const std::int64_t none = std::numeric_limits<std::int64_t>::max();
-  std::vector<std::int64_t> chunk_first(static_cast<std::size_t>(outer), none);
-  parallel_for(outer, [&](std::int64_t begin, std::int64_t end) {
-    for (std::int64_t o = begin; o < end; ++o) {
-      const T* p = A.data + o * A.ld;
-      // NaN/Inf have all exponent bits set: an integer test the compiler vectorizes, unlike isfinite.
-      using Bits = std::conditional_t<sizeof(T) == 8, std::uint64_t, std::uint32_t>;
-      constexpr Bits exponent = sizeof(T) == 8 ? Bits(0x7ff0000000000000ull) : Bits(0x7f800000u);
-      Bits bad = 0;
-      for (std::int64_t i = 0; i < inner; ++i) {
-        Bits bits;
-        std::memcpy(&bits, p + i, sizeof bits);
-        bad |= Bits((bits & exponent) == exponent);
-      }
-      if (bad) {
-        for (std::int64_t i = 0; i < inner; ++i) {
-          if (!std::isfinite(p[i])) {
-            chunk_first[static_cast<std::size_t>(o)] = o * inner + i;
+RsvdResult<T> rsvd(const LinearOperator<T>& input, const RsvdOptions& o, const RunControl& control) {
+  const std::int64_t rows = input.rows(), cols = input.cols();
+  RANDLA_EXPECTS_CODE(rows >= 1 && cols >= 1, ErrorCode::Shape, "A")
+      << "Expected at least 1 row and 1 column for A but received " << rows << " x " << cols;
+  expect_options(o, rows, cols);
+  try {
+    if (o.check_finite) input.expect_finite("A");
+    const bool fixed_accuracy = o.tol > 0;
+    const std::int64_t min_dim = std::min(rows, cols);
+    const std::int64_t q = o.power_iters >= 0 ? o.power_iters
+                                              : auto_power_iters(fixed_accuracy ? o.block_size : o.rank, rows, cols);
+    const Normalizer normalizer = resolve_normalizer(o.normalizer, q);
+    PassCounter passes(control, 0);
+
+    // Centering: μ = column means (one pass); A − 1μᵀ stays implicit.
+    std::vector<double> mean;
+    std::unique_ptr<CenteredOperator<T>> centered;
+    if (o.center) {
+      passes.set_total(1);
+      mean = input.column_sums();
+      for (double& v : mean) v /= static_cast<double>(rows);
+      passes.pass();
+      centered = std::make_unique<CenteredOperator<T>>(input, mean);
+    }
+    const LinearOperator<T>& base = centered ? static_cast<const LinearOperator<T>&>(*centered) : input;
+
+    // Orientation: the range finder runs on the tall one unless told otherwise.
+    const bool wide = o.transpose == Transpose::Auto ? rows < cols : o.transpose == Transpose::Yes;
+    const TransposedOperator<T> transposed(base);
+    const LinearOperator<T>& A = wide ? static_cast<const LinearOperator<T>&>(transposed) : base;
+    const std::int64_t m = A.rows(), n = A.cols();
+    // The estimate runs on the working operator: centered or transposed ones may not fuse its passes.
+    const int error_passes = o.estimate_error ? static_cast<int>(o.error_iters) * A.gram_passes() : 0;
+
+    // Q (m x K) and Bᵀ (n x K), then the rank k of the answer.
+    DenseMatrix<T> Q, Bt;
+    double residual_squared = 0, norm_squared = 0;
+    bool converged = true;
+    if (!fixed_accuracy) {
+      RangeFinderOptions rf;
+      rf.size = std::min(o.rank + o.oversamples, min_dim);
+      rf.power_iters = q;
+      rf.normalizer = normalizer;
+      rf.test_matrix = o.test_matrix;
+      rf.sparse_nnz = o.sparse_nnz;
+      rf.seed = o.seed;
+      passes.set_total(passes.done() + static_cast<int>(2 * q + 2) + error_passes);
+      QbFactors<T> f = qb(A, rf, passes);
+      Q = std::move(f.Q);
+      Bt = std::move(f.Bt);
+    } else {
+      AdaptiveQbOptions aq;
+      aq.tol = o.tol;
+      aq.block_size = o.block_size;
+      aq.max_rank = o.max_rank == 0 ? min_dim : o.max_rank;
+      aq.power_iters = q;
+      aq.normalizer = normalizer;
+      aq.test_matrix = o.test_matrix;
+      aq.sparse_nnz = o.sparse_nnz;
+      aq.seed = o.seed;
+      passes.set_total(passes.done() + error_passes);  // adaptive_qb adds its own passes on top
+      AdaptiveQbFactors<T> f = adaptive_qb(A, aq, passes);
+      Q = std::move(f.Q);
+      Bt = std::move(f.Bt);
+      residual_squared = f.residual_squared;
+      norm_squared = f.norm_squared;
+      converged = f.converged;
+    }
+    const std::int64_t l = Q.cols;
+
+    // Small SVD in f64: Bᵀ = W diag(s) Zᵀ, so that B = Z diag(s) Wᵀ and A ≈ (Q·Z) diag(s) Wᵀ.
+    std::vector<double> bt(Bt.data.begin(), Bt.data.end());
+    Bt = {};
+    blas::SvdFactors svd = blas::svd(blas::dim(n, "n"), blas::dim(l, "l"), bt.data(), blas::dim(std::max<std::int64_t>(1, n), "n"));
+
+    std::int64_t k = o.rank;
+    double relative_error = std::numeric_limits<double>::quiet_NaN();
+    if (fixed_accuracy) {
+      // ‖A − Q·B_k‖²_F = E + Σ_{i>k} σᵢ(B)², E = ‖A − QB‖²_F: the smallest k meeting tol² ‖A‖²_F.
+      const double target = o.tol * o.tol * norm_squared;
+      std::vector<double> tail(static_cast<std::size_t>(l) + 1, 0.0);  // tail[k] = Σ_{i>=k} σᵢ²
+      for (std::int64_t i = l - 1; i >= 0; --i)
+        tail[static_cast<std::size_t>(i)] = tail[static_cast<std::size_t>(i) + 1] + svd.s[static_cast<std::size_t>(i)] * svd.s[static_cast<std::size_t>(i)];
+      k = l;
+      if (converged) {
+        for (std::int64_t c = 1; c <= l; ++c) {
+          if (residual_squared + tail[static_cast<std::size_t>(c)] <= target) {
+            k = c;
             break;
           }
         }
-        return;  // the first bad entry of this chunk is found
       }
+      k = std::max<std::int64_t>(1, k);
+      const double err2 = std::max(0.0, residual_squared + tail[static_cast<std::size_t>(k)]);
+      relative_error = norm_squared > 0 ? std::sqrt(err2 / norm_squared) : 0.0;
     }
-  }, 64);
-  const std::int64_t bad = *std::min_element(chunk_first.begin(), chunk_first.end());
-  if (bad == none) return;
-  const std::int64_t o = bad / inner, i = bad % inner;
-  const std::int64_t row = col_major ? i : o, col = col_major ? o : i;
-  const T value = A(row, col);
-  std::ostringstream msg;
-  msg << "Expected finite values for " << argument << " but received " << (std::isnan(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity")
-      << " at (" << row << ", " << col << ")";
-  throw Error(ErrorCode::NotFinite, msg.str(), argument);
-}
-
-template <class T>
-RsvdResult<T> rsvd(MatrixView<const T> A, const RsvdOptions& options, const RunControl& control) {
-  expect_view(A, "A");
-  const std::int64_t min_dim = std::min(A.rows, A.cols);
-  RANDLA_EXPECTS(options.rank >= 1 && options.rank <= min_dim, "rank")
-      << "Expected an integer in [1, " << min_dim << "] for rank but received " << options.rank;
-  RANDLA_EXPECTS(options.oversamples >= 0, "oversamples")
-      << "Expected a non-negative integer for oversamples but received " << options.oversamples;
-  RANDLA_EXPECTS(options.power_iters >= 0 && options.power_iters <= 1000, "power_iters")
-      << "Expected an integer in [0, 1000] for power_iters but received " << options.power_iters;
-  try {
-    if (options.check_finite) expect_finite(A, "A");
-
-    const bool wide = A.rows < A.cols;
-    const MatrixView<const T> tall = wide ? A.transposed() : A;
-    const std::int64_t m = tall.rows, n = tall.cols, k = options.rank;
-    const std::int64_t l = std::min(k + options.oversamples, n);
-
-    RangeFinderOptions rf;
-    rf.size = l;
-    rf.power_iters = options.power_iters;
-    rf.normalizer = options.normalizer;
-    rf.test_matrix = options.test_matrix;
-    rf.seed = options.seed;
-    QbFactors<T> f = qb(tall, rf, control);
-
-    // Small SVD in f64: Bᵀ = W diag(s) Zᵀ, so that B = Z diag(s) Wᵀ and A ≈ (Q·Z) diag(s) Wᵀ.
-    std::vector<double> Bt(f.Bt.data.begin(), f.Bt.data.end());
-    f.Bt = {};
-    blas::SvdFactors svd = blas::svd(blas::dim(n, "n"), blas::dim(l, "l"), Bt.data(), blas::dim(n, "n"));
 
     // U_tall = Q · Z[:, :k] (m x k) in the input precision; Z(i, j) = Zᵀ(j, i).
     DenseMatrix<T> z(l, k);
@@ -111,54 +160,81 @@ RsvdResult<T> rsvd(MatrixView<const T> A, const RsvdOptions& options, const RunC
       for (std::int64_t i = 0; i < l; ++i) z(i, j) = static_cast<T>(svd.Vt[static_cast<std::size_t>(j + i * l)]);
     DenseMatrix<T> u_tall(m, k);
     blas::gemm(CblasNoTrans, CblasNoTrans, blas::dim(m, "m"), blas::dim(k, "k"), blas::dim(l, "l"), T(1),
-               f.Q.data.data(), blas::dim(m, "m"), z.data.data(), blas::dim(l, "l"), T(0), u_tall.data.data(),
+               Q.data.data(), blas::dim(m, "m"), z.data.data(), blas::dim(l, "l"), T(0), u_tall.data.data(),
                blas::dim(m, "m"));
-    f.Q = {};
+    Q = {};
+    DenseMatrix<T> v_tall(n, k);
+    for (std::int64_t j = 0; j < k; ++j)
+      for (std::int64_t i = 0; i < n; ++i) v_tall(i, j) = static_cast<T>(svd.U[static_cast<std::size_t>(i + j * n)]);
 
     RsvdResult<T> r;
-    r.rows = A.rows;
-    r.cols = A.cols;
+    r.rows = rows;
+    r.cols = cols;
     r.rank = k;
     r.S.assign(svd.s.begin(), svd.s.begin() + k);
-    r.U.resize(static_cast<std::size_t>(A.rows * k));
-    r.Vt.resize(static_cast<std::size_t>(k * A.cols));
-    // V_tall = W[:, :k] (n x k). For a wide A the factors of Aᵀ swap: U = V_tall, V = U_tall.
-    auto v_tall = [&](std::int64_t i, std::int64_t j) { return svd.U[static_cast<std::size_t>(i + j * n)]; };
-    auto left = [&](std::int64_t i, std::int64_t j) -> double {
-      return wide ? v_tall(i, j) : static_cast<double>(u_tall(i, j));
-    };
-    auto right = [&](std::int64_t i, std::int64_t j) -> double {  // entry (i, j) of V (cols x k)
-      return wide ? static_cast<double>(u_tall(i, j)) : v_tall(i, j);
-    };
+    r.power_iters = q;
+    r.normalizer = normalizer;
+    r.relative_error = relative_error;
+    r.converged = converged;
+    r.mean = std::move(mean);
+
+    if (o.estimate_error) {
+      ResidualNormOptions ro;
+      ro.iters = o.error_iters;
+      ro.seed = o.seed;
+      r.spectral_error = residual_norm(A, u_tall, r.S, v_tall, ro, passes);
+    }
+
+    // For a wide A the factors of Aᵀ swap: U = V_tall, V = U_tall.
+    const DenseMatrix<T>& left = wide ? v_tall : u_tall;
+    const DenseMatrix<T>& right = wide ? u_tall : v_tall;
+    if (o.compute_u) r.U.resize(static_cast<std::size_t>(rows * k));
+    if (o.compute_v) r.Vt.resize(static_cast<std::size_t>(k * cols));
     for (std::int64_t j = 0; j < k; ++j) {
       // Sign rule (scikit-learn svd_flip, u-based): largest-|.| entry of U[:, j] positive.
       std::int64_t arg = 0;
       double best = -1;
-      for (std::int64_t i = 0; i < A.rows; ++i) {
-        const double v = std::abs(left(i, j));
+      for (std::int64_t i = 0; i < rows; ++i) {
+        const double v = std::abs(static_cast<double>(left(i, j)));
         if (v > best) {
           best = v;
           arg = i;
         }
       }
-      const double sign = left(arg, j) < 0 ? -1.0 : 1.0;
-      for (std::int64_t i = 0; i < A.rows; ++i)
-        r.U[static_cast<std::size_t>(i * k + j)] = static_cast<T>(sign * left(i, j));
-      for (std::int64_t c = 0; c < A.cols; ++c)
-        r.Vt[static_cast<std::size_t>(j * A.cols + c)] = static_cast<T>(sign * right(c, j));
+      const T sign = left(arg, j) < 0 ? T(-1) : T(1);
+      if (o.compute_u)
+        for (std::int64_t i = 0; i < rows; ++i) r.U[static_cast<std::size_t>(i * k + j)] = sign * left(i, j);
+      if (o.compute_v)
+        for (std::int64_t c = 0; c < cols; ++c) r.Vt[static_cast<std::size_t>(j * cols + c)] = sign * right(c, j);
     }
     return r;
   } catch (const std::bad_alloc&) {
     throw Error(ErrorCode::OutOfMemory,
-                "Out of memory: randomized SVD of a " + std::to_string(A.rows) + " x " + std::to_string(A.cols) +
+                "Out of memory: randomized SVD of a " + std::to_string(rows) + " x " + std::to_string(cols) +
                     " matrix needs more memory than is available",
                 "A");
   }
 }
 
-template void expect_finite<float>(MatrixView<const float>, const char*);
-template void expect_finite<double>(MatrixView<const double>, const char*);
+template <class T>
+RsvdResult<T> rsvd(MatrixView<const T> A, const RsvdOptions& options, const RunControl& control) {
+  expect_view(A, "A");
+  const DenseOperator<T> op(A);
+  return rsvd<T>(op, options, control);
+}
+
+template <class T>
+RsvdResult<T> rsvd(const CsrView<T>& A, const RsvdOptions& options, const RunControl& control) {
+  validate_csr(A, "A");
+  const CsrOperator<T> op(A);
+  return rsvd<T>(op, options, control);
+}
+
+template RsvdResult<float> rsvd<float>(const LinearOperator<float>&, const RsvdOptions&, const RunControl&);
+template RsvdResult<double> rsvd<double>(const LinearOperator<double>&, const RsvdOptions&, const RunControl&);
 template RsvdResult<float> rsvd<float>(MatrixView<const float>, const RsvdOptions&, const RunControl&);
 template RsvdResult<double> rsvd<double>(MatrixView<const double>, const RsvdOptions&, const RunControl&);
+template RsvdResult<float> rsvd<float>(const CsrView<float>&, const RsvdOptions&, const RunControl&);
+template RsvdResult<double> rsvd<double>(const CsrView<double>&, const RsvdOptions&, const RunControl&);
 
 }  // namespace randla

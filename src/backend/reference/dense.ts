@@ -72,6 +72,27 @@ export function applyAt(A: Matrix, X: Float64Array, l: number, transposed = fals
 }
 
 /**
+ * D·X for column-major blocks D (r × c, f32 or f64 read as f64) and X (c × l): a fresh
+ * column-major r × l block.
+ *
+ * @example
+ * multiply(new Float64Array([1, 2, 3, 4]), 2, 2, new Float64Array([1, 1]), 1); // Float64Array [4, 6]
+ */
+export function multiply(D: Float, r: number, c: number, X: Float64Array, l: number): Float64Array {
+  return gemmNN(D, r, c, X, l);
+}
+
+/**
+ * Dᵀ·Y for column-major blocks D (r × c) and Y (r × l): a fresh column-major c × l block.
+ *
+ * @example
+ * multiplyTransposed(new Float64Array([1, 2, 3, 4]), 2, 2, new Float64Array([1, 1]), 1); // Float64Array [3, 7]
+ */
+export function multiplyTransposed(D: Float, r: number, c: number, Y: Float64Array, l: number): Float64Array {
+  return gemmTN(D, r, c, Y, l);
+}
+
+/**
  * Y = D · X for column-major D (r × c) and X (c × l). Within a block of rows, four columns of D
  * are folded into two columns of Y at a time: each load of D serves two outputs and each
  * load/store of Y carries four products.

@@ -2,6 +2,7 @@
 // are tested against and the fallback when the addon is not built.
 
 import type { Backend, BackendInfo } from '../types.js';
+import { referenceKernels } from './normalize.js';
 import { rsvdReference, rsvdReferenceAsync } from './rsvd.js';
 
 /**
@@ -17,4 +18,5 @@ export const referenceBackend: Backend = {
   },
   rsvd: rsvdReferenceAsync,
   rsvdSync: rsvdReference,
+  kernels: referenceKernels,
 };

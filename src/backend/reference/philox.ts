@@ -2,8 +2,20 @@
 // numbers: as easy as 1, 2, 3" (SC 2011). The exact mapping to numbers is docs/rng.md; the C++
 // twin is native/include/randla/philox.hpp and both must agree bit for bit.
 
-/** Stream of the test matrix Ω of the randomized range finder (rsvd, QB); docs/rng.md. */
+// The streams of one seed, as `enum class Stream` in native/include/randla/philox.hpp: two uses
+// of one seed never share numbers (docs/rng.md).
+/** Stream of the test matrix Ω of the randomized range finder (rsvd, QB; adaptive QB's blocks too). */
 export const STREAM_RANGE_FINDER = 0;
+/** Stream of the start block of the residual-norm estimate. */
+export const STREAM_ERROR_ESTIMATE = 1;
+/** Single-pass SVD (Tropp, Yurtsever, Udell, Cevher 2019): Ω of Y = AΩ. */
+export const STREAM_STREAMING_RANGE = 2;
+/** Single-pass SVD: Υ of X = ΥA. */
+export const STREAM_STREAMING_CO_RANGE = 3;
+/** Single-pass SVD: Φ of Z = ΦAΨᵀ. */
+export const STREAM_STREAMING_CORE_LEFT = 4;
+/** Single-pass SVD: Ψ of Z = ΦAΨᵀ. */
+export const STREAM_STREAMING_CORE_RIGHT = 5;
 
 const PHILOX_M0 = 0xd2511f53;
 const PHILOX_M1 = 0xcd9e8d57;
@@ -91,11 +103,28 @@ function entryWords(k0: number, k1: number, stream: number, i: number, j: number
   return scratch;
 }
 
+/** 53-bit uniform in [0, 1) of two words: exact in f64, as `uniform_closed_open` in C++. */
+function uniformOfWords(a: number, b: number): number {
+  return ((a >>> 5) * TWO_POW_26 + (b >>> 6)) / TWO_POW_53;
+}
+
 /** Box–Muller, cosine branch, of the four words of one Philox output (docs/rng.md). */
 function gaussianOfWords(x: Uint32Array): number {
   const u1 = (TWO_POW_53 - ((x[0] >>> 5) * TWO_POW_26 + (x[1] >>> 6))) / TWO_POW_53; // (0, 1]: exact, never 0
-  const u2 = ((x[2] >>> 5) * TWO_POW_26 + (x[3] >>> 6)) / TWO_POW_53;
+  const u2 = uniformOfWords(x[2], x[3]);
   return Math.sqrt(-2 * Math.log(u1)) * Math.cos(TWO_PI * u2);
+}
+
+/** An elementwise entry from the four words of its Philox output (docs/rng.md). */
+function elementOfWords(kind: 'gaussian' | 'rademacher' | 'uniform', x: Uint32Array): number {
+  switch (kind) {
+    case 'gaussian':
+      return gaussianOfWords(x);
+    case 'rademacher':
+      return x[0] >>> 31 === 0 ? 1 : -1;
+    case 'uniform':
+      return 2 * uniformOfWords(x[0], x[1]) - 1;
+  }
 }
 
 /**
@@ -121,8 +150,84 @@ export function rademacherEntry(k0: number, k1: number, stream: number, i: numbe
 }
 
 /**
- * The `rows × cols` test matrix of `seed` and `stream`, column-major (entry (i, j) at
- * `i + j * rows`), in f64. For an f32 sketch, round each entry with `Math.fround`.
+ * Entry (i, j) of a uniform test matrix on [−1, 1) (fbpca's): 2·u − 1 for the 53-bit uniform u in
+ * [0, 1) of the first two words; exact in f64, so every backend gives the same bits.
+ *
+ * @example
+ * const [k0, k1] = seedKey(42n);
+ * const u = uniformEntry(k0, k1, STREAM_RANGE_FINDER, 3, 1); // in [-1, 1)
+ */
+export function uniformEntry(k0: number, k1: number, stream: number, i: number, j: number): number {
+  return elementOfWords('uniform', entryWords(k0, k1, stream, i, j));
+}
+
+/**
+ * The counter's last word: the stream (< 256) and the block (< 2^24) of an adaptive sketch above
+ * it, `stream + 256·block` (docs/rng.md).
+ *
+ * @example
+ * streamWord(STREAM_RANGE_FINDER, 3); // 768
+ */
+export function streamWord(stream: number, block: number): number {
+  return (stream + 256 * block) >>> 0;
+}
+
+// Counter tags of the structured kinds (docs/rng.md): elementwise entries use j < 2^31 in word 2
+// and i < 2^53 (so word 1 < 2^21); the structured draws take the rest of the counter space.
+const SPARSE_SIGN_STEP_BASE = 0x80000000;
+const SRHT_TAG = 0xffffffff;
+
+/**
+ * floor(u·span) for the 53-bit uniform u in [0, 1) of two words, 1 <= span <= 2^53: the offset
+ * of one Fisher–Yates step. One IEEE multiplication and a floor, the same in C++.
+ *
+ * @example
+ * uniformIndex(0x80000000, 0, 10); // 5: u = 1/2
+ */
+export function uniformIndex(a: number, b: number, span: number): number {
+  return Math.min(Math.floor(uniformOfWords(a, b) * span), span - 1);
+}
+
+/**
+ * Writes the words of step t of row i's partial Fisher–Yates (sparse sign) into `out`: counter
+ * (i lo, i hi, 2^31 + t, stream word). Words 0–1 pick the position, the top bit of word 2 the sign.
+ *
+ * @example
+ * const out = new Uint32Array(4);
+ * sparseSignWords(...seedKey(42n), streamWord(0, 0), 7, 0, out);
+ */
+export function sparseSignWords(k0: number, k1: number, word: number, i: number, t: number, out: Uint32Array): void {
+  philox4x32_10(i >>> 0, Math.floor(i / TWO_POW_32), SPARSE_SIGN_STEP_BASE + t, word, k0, k1, out);
+}
+
+/**
+ * The random sign d_i of row i of an SRHT: +1 when the top bit of word 0 of counter
+ * (i lo, i hi, 2^32 − 1, stream word) is 0.
+ *
+ * @example
+ * srhtSign(...seedKey(42n), streamWord(0, 0), 5); // 1 or -1
+ */
+export function srhtSign(k0: number, k1: number, word: number, i: number): number {
+  return entryWords(k0, k1, word, i, SRHT_TAG)[0] >>> 31 === 0 ? 1 : -1;
+}
+
+/**
+ * Writes the words of step t of an SRHT's column selection into `out`: counter
+ * (t, 2^32 − 1, 2^32 − 1, stream word). Words 0–1 pick the column.
+ *
+ * @example
+ * const out = new Uint32Array(4);
+ * srhtColumnWords(...seedKey(42n), streamWord(0, 0), 0, out);
+ */
+export function srhtColumnWords(k0: number, k1: number, word: number, t: number, out: Uint32Array): void {
+  philox4x32_10(t, SRHT_TAG, SRHT_TAG, word, k0, k1, out);
+}
+
+/**
+ * The `rows × cols` elementwise test matrix of `seed` and `stream`, column-major (entry (i, j)
+ * at `i + j * rows`), in f64. For an f32 sketch, round each entry with `Math.fround`. `stream` is
+ * the counter's last word: `streamWord(stream, block)` for a block of an adaptive sketch. Every
+ * kind of test matrix, sparse-sign and SRHT included, is `testMatrixOf` in sketch.ts.
  *
  * @example
  * const omega = testMatrix(100, 15, 42n, STREAM_RANGE_FINDER, 'gaussian');
@@ -133,17 +238,16 @@ export function testMatrix(
   cols: number,
   seed: bigint,
   stream: number,
-  kind: 'gaussian' | 'rademacher',
+  kind: 'gaussian' | 'rademacher' | 'uniform',
 ): Float64Array {
   const [k0, k1] = seedKey(seed);
   const out = new Float64Array(rows * cols);
   const words = new Uint32Array(4);
-  const gaussian = kind === 'gaussian';
   for (let j = 0; j < cols; j++) {
     const base = j * rows;
     for (let i = 0; i < rows; i++) {
       philox4x32_10(i >>> 0, Math.floor(i / TWO_POW_32), j, stream, k0, k1, words);
-      out[base + i] = gaussian ? gaussianOfWords(words) : words[0] >>> 31 === 0 ? 1 : -1;
+      out[base + i] = elementOfWords(kind, words);
     }
   }
   return out;
