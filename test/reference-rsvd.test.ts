@@ -23,6 +23,7 @@ import {
   reference as referenceTolerance,
   referenceRsvd as tol,
 } from './helpers/tolerance.js';
+import { requestOptions } from './helpers/request.js';
 
 // ---------------------------------------------------------------------------------------------
 // helpers
@@ -31,26 +32,7 @@ type Input = Matrix | CsrMatrix;
 type Request = Omit<RsvdRequest, 'A'>;
 
 function options(overrides: Partial<Request> = {}): Request {
-  return {
-    rank: 10,
-    oversamples: 10,
-    powerIters: 2,
-    normalizer: 'qr',
-    sketch: 'gaussian',
-    sparseNnz: 8,
-    seed: 42n,
-    transpose: 'auto',
-    tol: 0,
-    blockSize: 10,
-    maxRank: 0,
-    estimateError: false,
-    errorIters: 4,
-    center: false,
-    computeU: true,
-    computeV: true,
-    checkFinite: true,
-    ...overrides,
-  };
+  return requestOptions({ errorIters: 4, ...overrides });
 }
 
 function run(A: Input, overrides: Partial<Request> = {}): RsvdOutput {

@@ -23,6 +23,7 @@ import {
 } from './helpers/tolerance.js';
 import { bytesOf } from './helpers/spectrum.js';
 import { at } from '../src/matrix.js';
+import { requestOptions } from './helpers/request.js';
 
 const {
   qr: QR_TOL_F64,
@@ -119,27 +120,7 @@ function lowRank(m: number, n: number): Float64Array {
 }
 
 function request(A: Matrix, overrides: Partial<RsvdRequest> = {}): RsvdRequest {
-  return {
-    A,
-    rank: RANK,
-    oversamples: 5,
-    powerIters: 2,
-    normalizer: 'qr',
-    sketch: 'gaussian',
-    sparseNnz: 8,
-    seed: 42n,
-    transpose: 'auto',
-    tol: 0,
-    blockSize: 10,
-    maxRank: 0,
-    estimateError: false,
-    errorIters: 4,
-    center: false,
-    computeU: true,
-    computeV: true,
-    checkFinite: true,
-    ...overrides,
-  };
+  return { A, ...requestOptions({ rank: RANK, oversamples: 5, errorIters: 4, ...overrides }) };
 }
 
 /** Checks shapes, dtype, σ, orthonormality, reconstruction and the sign rule of an rsvd output. */

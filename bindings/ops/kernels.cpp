@@ -33,11 +33,7 @@ Napi::Value normalize_block(const Napi::CallbackInfo& info) {
   DenseMatrix<double> Y = read_block(info, "Y");
   const std::string name = info[3].IsString() ? info[3].As<Napi::String>().Utf8Value() : "";
   Normalizer n;
-  if (name == "qr") n = Normalizer::QR;
-  else if (name == "lu") n = Normalizer::LU;
-  else if (name == "cholqr2") n = Normalizer::CholQR2;
-  else if (name == "none") n = Normalizer::None;
-  else throw_invalid(env, "Expected 'qr', 'lu', 'cholqr2' or 'none' for normalizer but received \"" + name + "\"", "normalizer");
+  if (!parse_normalizer(name, n) || n == Normalizer::Auto) throw_invalid(env, "Expected 'qr', 'lu', 'cholqr2' or 'none' for normalizer but received \"" + name + "\"", "normalizer");
   const auto error = capture([&] { normalize(Y, n); });
   if (error) throw to_js_error(env, error->code, error->message, error->argument);
   return to_typed_array(env, Y.data.data(), Y.data.size());

@@ -26,24 +26,22 @@ struct RsvdBaton {
 
 Normalizer read_normalizer(Napi::Env env, const Napi::Object& o) {
   const std::string v = read_string(o, "normalizer", "options.normalizer");
-  if (v == "qr") return Normalizer::QR;
-  if (v == "lu") return Normalizer::LU;
-  if (v == "cholqr2") return Normalizer::CholQR2;
-  if (v == "none") return Normalizer::None;
-  if (v == "auto") return Normalizer::Auto;
-  throw_invalid(env, "Expected 'qr', 'lu', 'cholqr2', 'none' or 'auto' for options.normalizer but received \"" + v + "\"",
-                "options.normalizer");
+  Normalizer n;
+  if (!parse_normalizer(v, n)) {
+    throw_invalid(env, "Expected 'qr', 'lu', 'cholqr2', 'none' or 'auto' for options.normalizer but received \"" + v + "\"",
+                  "options.normalizer");
+  }
+  return n;
 }
 
 TestMatrixKind read_sketch(Napi::Env env, const Napi::Object& o) {
   const std::string v = read_string(o, "sketch", "options.sketch");
-  if (v == "gaussian") return TestMatrixKind::Gaussian;
-  if (v == "rademacher") return TestMatrixKind::Rademacher;
-  if (v == "uniform") return TestMatrixKind::Uniform;
-  if (v == "sparse-sign") return TestMatrixKind::SparseSign;
-  if (v == "srht") return TestMatrixKind::Srht;
-  throw_invalid(env, "Expected 'gaussian', 'rademacher', 'uniform', 'sparse-sign' or 'srht' for options.sketch but received \"" +
-                         v + "\"", "options.sketch");
+  TestMatrixKind kind;
+  if (!parse_test_matrix_kind(v, kind)) {
+    throw_invalid(env, "Expected 'gaussian', 'rademacher', 'uniform', 'sparse-sign' or 'srht' for options.sketch but received \"" +
+                           v + "\"", "options.sketch");
+  }
+  return kind;
 }
 
 Transpose read_transpose(Napi::Env env, const Napi::Object& o) {
@@ -90,17 +88,6 @@ void compute(RsvdBaton& b, const RunControl& control) {
       else b.result = rsvd<double>(A.template view<double>(), b.options, control);
     }, b.A);
   });
-}
-
-const char* normalizer_name(Normalizer n) {
-  switch (n) {
-    case Normalizer::QR: return "qr";
-    case Normalizer::LU: return "lu";
-    case Normalizer::CholQR2: return "cholqr2";
-    case Normalizer::None: return "none";
-    case Normalizer::Auto: return "auto";
-  }
-  return "qr";
 }
 
 Napi::Object to_js(Napi::Env env, RsvdBaton& b) {

@@ -14,6 +14,19 @@
 
 namespace randla::test {
 
+// The canonical sign rule of every SVD result: the largest-|.| entry of each U column is
+// positive, and S is non-increasing.
+template <class T>
+void check_sign_rule(const RsvdResult<T>& r) {
+  for (std::int64_t j = 0; j < r.rank; ++j) {
+    std::int64_t arg = 0;
+    for (std::int64_t i = 1; i < r.rows; ++i)
+      if (std::abs(r.U[i * r.rank + j]) > std::abs(r.U[arg * r.rank + j])) arg = i;
+    CHECK(r.U[arg * r.rank + j] > 0, "largest-|.| entry of U[:, " + std::to_string(j) + "] is positive");
+  }
+  for (std::int64_t j = 1; j < r.rank; ++j) CHECK(r.S[j] <= r.S[j - 1], "S non-increasing");
+}
+
 // Orthonormal m x r basis (col-major): the thin Q of a Gaussian matrix drawn from its own seed.
 inline std::vector<double> orthonormal_basis(std::int64_t m, std::int64_t r, std::uint64_t seed) {
   std::vector<double> q(static_cast<std::size_t>(m * r));

@@ -26,17 +26,7 @@ using tol::residual;
 using tol::spectral_norm;
 using tol::stored;
 using tol::with_spectrum;
-
-template <class T>
-void check_sign_rule(const RsvdResult<T>& r) {
-  for (std::int64_t j = 0; j < r.rank; ++j) {
-    std::int64_t arg = 0;
-    for (std::int64_t i = 1; i < r.rows; ++i)
-      if (std::abs(r.U[i * r.rank + j]) > std::abs(r.U[arg * r.rank + j])) arg = i;
-    CHECK(r.U[arg * r.rank + j] > 0, "largest-|.| entry of U[:, " + std::to_string(j) + "] is positive");
-  }
-  for (std::int64_t j = 1; j < r.rank; ++j) CHECK(r.S[j] <= r.S[j - 1], "S non-increasing");
-}
+using randla::test::check_sign_rule;
 
 template <class T>
 void exact_low_rank(std::int64_t m, std::int64_t n, Layout layout) {
@@ -81,26 +71,6 @@ TEST_CASE("exact rank 10, 300 x 200, f32, both layouts") {
 
 namespace {
 
-const char* sketch_name(TestMatrixKind kind) {
-  switch (kind) {
-    case TestMatrixKind::Gaussian: return "gaussian";
-    case TestMatrixKind::Rademacher: return "rademacher";
-    case TestMatrixKind::Uniform: return "uniform";
-    case TestMatrixKind::SparseSign: return "sparse-sign";
-    case TestMatrixKind::Srht: return "srht";
-  }
-  return "?";
-}
-const char* normalizer_name(Normalizer n) {
-  switch (n) {
-    case Normalizer::QR: return "qr";
-    case Normalizer::LU: return "lu";
-    case Normalizer::CholQR2: return "cholqr2";
-    case Normalizer::None: return "none";
-    case Normalizer::Auto: return "auto";
-  }
-  return "?";
-}
 
 // ‖A − UΣVᵀ‖₂ against bound·σ_{k+1}, the optimal rank-k error (Eckart–Young).
 void check_spectral_error(const std::vector<double>& A, std::int64_t m, std::int64_t n, const std::vector<double>& sigma,
@@ -127,7 +97,7 @@ void sketch_acceptance(TestMatrixKind kind) {
       o.test_matrix = kind;
       o.seed = 11;
       check_spectral_error(A, m, n, sigma, o, tol::spectral_error_q2,
-                           std::string(sketch_name(kind)) + " / " + normalizer_name(normalizer) + ", i^-2, q = 2");
+                           std::string(test_matrix_kind_name(kind)) + " / " + normalizer_name(normalizer) + ", i^-2, q = 2");
     }
   }
   {
@@ -142,7 +112,7 @@ void sketch_acceptance(TestMatrixKind kind) {
       o.test_matrix = kind;
       o.seed = 12;
       check_spectral_error(A, m, n, sigma, o, q == 0 ? tol::spectral_error_exp_q0 : tol::spectral_error_exp_q1,
-                           std::string(sketch_name(kind)) + ", e^-0.25(i-1), q = " + std::to_string(q));
+                           std::string(test_matrix_kind_name(kind)) + ", e^-0.25(i-1), q = " + std::to_string(q));
     }
   }
 }

@@ -12,11 +12,13 @@
 #include <vector>
 
 #include "check.hpp"
+#include "known_spectrum.hpp"
 #include "cpu/blas_lapack.hpp"
 #include "randla/streaming_svd.hpp"
 #include "tolerance.hpp"
 
 using namespace randla;
+using randla::test::check_sign_rule;
 namespace tol = randla::test;
 
 namespace {
@@ -111,17 +113,6 @@ MatrixView<const T> rows_of(const std::vector<T>& data, std::int64_t m, std::int
                             std::int64_t b) {
   return layout == Layout::ColMajor ? MatrixView<const T>{data.data() + r0, b, n, m, Layout::ColMajor}
                                     : MatrixView<const T>{data.data() + r0 * n, b, n, n, Layout::RowMajor};
-}
-
-template <class T>
-void check_sign_rule(const RsvdResult<T>& r) {
-  for (std::int64_t j = 0; j < r.rank; ++j) {
-    std::int64_t arg = 0;
-    for (std::int64_t i = 1; i < r.rows; ++i)
-      if (std::abs(r.U[i * r.rank + j]) > std::abs(r.U[arg * r.rank + j])) arg = i;
-    CHECK(r.U[arg * r.rank + j] > 0, "largest-|.| entry of U[:, " + std::to_string(j) + "] is positive");
-  }
-  for (std::int64_t j = 1; j < r.rank; ++j) CHECK(r.S[j] <= r.S[j - 1], "S non-increasing");
 }
 
 template <class T>

@@ -20,19 +20,6 @@ namespace tol = randla::test;
 
 namespace {
 
-const TestMatrixKind kAllKinds[] = {TestMatrixKind::Gaussian, TestMatrixKind::Rademacher, TestMatrixKind::Uniform,
-                                    TestMatrixKind::SparseSign, TestMatrixKind::Srht};
-
-std::string name_of(TestMatrixKind kind) {
-  switch (kind) {
-    case TestMatrixKind::Gaussian: return "gaussian";
-    case TestMatrixKind::Rademacher: return "rademacher";
-    case TestMatrixKind::Uniform: return "uniform";
-    case TestMatrixKind::SparseSign: return "sparse-sign";
-    case TestMatrixKind::Srht: return "srht";
-  }
-  return "?";
-}
 
 TestMatrixSpec make_spec(TestMatrixKind kind, std::int64_t rows, std::int64_t cols, std::uint64_t seed = 99,
                          std::uint32_t block = 0, std::int64_t nnz = 3) {
@@ -68,10 +55,10 @@ bool throws(const std::function<void()>& f, ErrorCode code, const std::string& a
 TEST_CASE("every kind: 1 and 2 threads, both layouts, sub-blocks and test_matrix_entry agree") {
   // 1031 rows: two thread chunks, and an SRHT padded to N = 2048.
   const std::int64_t n = 1031, l = 17;
-  for (auto kind : kAllKinds)
+  for (auto kind : kAllTestMatrixKinds)
     for (std::uint32_t block : {0u, 2u}) {
       const TestMatrixSpec spec = make_spec(kind, n, l, 99, block);
-      const std::string what = name_of(kind) + ", block " + std::to_string(block);
+      const std::string what = std::string(test_matrix_kind_name(kind)) + ", block " + std::to_string(block);
       std::vector<double> two(n * l), row_major(n * l), sub(100 * 5);
       set_threads(1);
       const std::vector<double> one = full(spec);
@@ -105,13 +92,13 @@ TEST_CASE("every kind: 1 and 2 threads, both layouts, sub-blocks and test_matrix
 }
 
 TEST_CASE("f32 test matrices are the f64 ones rounded to nearest") {
-  for (auto kind : kAllKinds) {
+  for (auto kind : kAllTestMatrixKinds) {
     const TestMatrixSpec spec = make_spec(kind, 64, 6, 5);
     const std::vector<float> f = full<float>(spec);
     const std::vector<double> d = full<double>(spec);
     bool same = true;
     for (std::size_t i = 0; i < f.size(); ++i) same &= f[i] == static_cast<float>(d[i]);
-    CHECK(same, name_of(kind) + ": float entries equal static_cast<float>(double entries)");
+    CHECK(same, std::string(test_matrix_kind_name(kind)) + ": float entries equal static_cast<float>(double entries)");
   }
 }
 
@@ -176,7 +163,7 @@ TEST_CASE("sparse sign: positions uniform over columns, signs balanced") {
 TEST_CASE("moments of every kind: mean 0; E ω² = 1, 1, 1/3, 1/l, 1/l") {
   const std::int64_t n = 4000, l = 25;
   const double count = static_cast<double>(n * l);
-  for (auto kind : kAllKinds) {
+  for (auto kind : kAllTestMatrixKinds) {
     const std::vector<double> omega = full(make_spec(kind, n, l, 2024, 0, 8));
     double sum = 0, sum2 = 0, sum4 = 0;
     for (double w : omega) {
@@ -200,7 +187,7 @@ TEST_CASE("moments of every kind: mean 0; E ω² = 1, 1, 1/3, 1/l, 1/l") {
       rows_sq += row * row;
     }
     const double se_mean = std::sqrt(rows_sq) / count;
-    const std::string what = name_of(kind);
+    const std::string what = std::string(test_matrix_kind_name(kind));
     CHECK_CLOSE(mean, 0.0, 5 * se_mean, (what + ": mean of the entries").c_str());
     // Plus the rounding of the sum, for the kinds whose squares are fixed (±1, ±1/√ζ, ±1/√l).
     CHECK_CLOSE(second, expected, 5 * se_second + count * tol::eps<double>() * expected,

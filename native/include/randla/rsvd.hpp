@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <string_view>
 #include <vector>
 
 #include "randla/control.hpp"
@@ -26,6 +27,27 @@ namespace randla {
 //   None     no re-normalisation (HMT Alg. 4.3): loses accuracy once q is large
 //   Auto     scikit-learn's rule: None when q <= 2, else LU
 enum class Normalizer { Auto, QR, LU, CholQR2, None };
+
+constexpr const char* normalizer_name(Normalizer n) noexcept {
+  switch (n) {
+    case Normalizer::Auto: return "auto";
+    case Normalizer::QR: return "qr";
+    case Normalizer::LU: return "lu";
+    case Normalizer::CholQR2: return "cholqr2";
+    case Normalizer::None: return "none";
+  }
+  return "qr";
+}
+// The normalizer named `name` ('qr', 'lu', 'cholqr2', 'none', 'auto'); false when there is none.
+constexpr bool parse_normalizer(std::string_view name, Normalizer& n) noexcept {
+  for (Normalizer k : {Normalizer::Auto, Normalizer::QR, Normalizer::LU, Normalizer::CholQR2, Normalizer::None}) {
+    if (name == normalizer_name(k)) {
+      n = k;
+      return true;
+    }
+  }
+  return false;
+}
 
 // Whether the range finder runs on A or Aᵀ. Auto: on the tall orientation (Aᵀ when rows < cols),
 // which keeps the sketch l x min(m, n) small (scikit-learn's transpose='auto').

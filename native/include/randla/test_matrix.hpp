@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string_view>
 #include <vector>
 
 #include "randla/dense_matrix.hpp"
@@ -21,6 +22,31 @@
 namespace randla {
 
 enum class TestMatrixKind { Gaussian, Rademacher, Uniform, SparseSign, Srht };
+
+// The option name of each kind ('sparse-sign', ...), as TypeScript spells it.
+constexpr const char* test_matrix_kind_name(TestMatrixKind kind) noexcept {
+  switch (kind) {
+    case TestMatrixKind::Gaussian: return "gaussian";
+    case TestMatrixKind::Rademacher: return "rademacher";
+    case TestMatrixKind::Uniform: return "uniform";
+    case TestMatrixKind::SparseSign: return "sparse-sign";
+    case TestMatrixKind::Srht: return "srht";
+  }
+  return "gaussian";
+}
+constexpr TestMatrixKind kAllTestMatrixKinds[] = {TestMatrixKind::Gaussian, TestMatrixKind::Rademacher,
+                                                  TestMatrixKind::Uniform, TestMatrixKind::SparseSign,
+                                                  TestMatrixKind::Srht};
+// The kind named `name`; false when there is none.
+constexpr bool parse_test_matrix_kind(std::string_view name, TestMatrixKind& kind) noexcept {
+  for (TestMatrixKind k : kAllTestMatrixKinds) {
+    if (name == test_matrix_kind_name(k)) {
+      kind = k;
+      return true;
+    }
+  }
+  return false;
+}
 
 struct TestMatrixSpec {
   TestMatrixKind kind = TestMatrixKind::Gaussian;
