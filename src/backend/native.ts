@@ -25,7 +25,19 @@ interface Addon {
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
+/**
+ * OpenBLAS's idle worker threads spin (sched_yield) for 2^28 cycles after each BLAS call by
+ * default, and on a small machine they then steal the cores from randla's own kernels (CSR
+ * products, test matrices), which run between BLAS calls: measured 20 % of an rsvd of a CSR
+ * matrix. OpenBLAS reads OPENBLAS_THREAD_TIMEOUT once, when the addon loads it, so the default
+ * (2^4 cycles, then sleep) is set here, before the load, unless the user chose a value.
+ */
+function quietBlasThreads(): void {
+  if (process.env.OPENBLAS_THREAD_TIMEOUT === undefined) process.env.OPENBLAS_THREAD_TIMEOUT = '4';
+}
+
 function load(): { addon?: Addon; error?: string } {
+  quietBlasThreads();
   const require = createRequire(import.meta.url);
   // RANDLA_ADDON_PATH: an addon built elsewhere (e.g. a second build directory during development).
   const candidates = [
