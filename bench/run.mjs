@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // `npm run bench`: the randomized SVD benchmark. randla (native, reference) vs ml-matrix (full
 // SVD), scikit-learn's randomized_svd, fbpca.pca(raw=True) and torch.svd_lowrank, on the same
-// deterministic matrices, one fresh process per library, thread count and matrix. Five sections:
-// dense peers, sparse (CSR) peers, normalizers (qr / cholqr2 / lu), sketches, and the q sweep
+// deterministic matrices, one fresh process per library, thread count and matrix. Six sections:
+// dense peers, sparse (CSR) peers, normalizers (qr / cholqr2 / lu) in whole rsvd calls and on
+// tall-skinny sketches alone (the C++ program randla_bench_normalize), sketches, and the q sweep
 // (error vs time, plotted to SVG). Every time is the median of the timed runs; every accuracy
 // figure (spectral error ‖A − UΣVᵀ‖₂ above all) is computed here, by the same code, from the
 // factors each contender saved. Writes bench/results/rsvd.json, rsvd.md and
@@ -14,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { csrRelResidual, frobenius2, maxRelSigmaError, optimalResidual, relResidual, spectralResidualNorm } from './lib/accuracy.mjs';
 import { fmtBytes, fmtErr, fmtMs, fmtRatio, markdownTable, summarize, textTable, writeFileAtomic } from './lib/format.mjs';
+import { measureTallSkinny } from './lib/normalize.mjs';
 import { readMatrixNpy, readNpy, writeNpy } from './lib/npy.mjs';
 import { errorVsTimeSvg } from './lib/plot.mjs';
 import { ensurePeers, venvPython } from './lib/python.mjs';
@@ -37,6 +39,9 @@ Sections (default: all):
                large-f32 (20000×2000); --quick: small-f64, small-f32
   sparse       CSR 100000×20000 with 1e6 non-zeros (--quick: 10000×2000, 1e5), same contenders
   normalizers  randla native qr / cholqr2 / lu at q = 2 and 4, large-f64 (--quick: small-f64)
+  tall-skinny  the normalizers alone on m × l Gaussian blocks (C++ randla_bench_normalize, f64 and
+               f32): (m, l) = (20000, 30), (100000, 30), (20000, 100) (--quick: (20000, 30)),
+               1 thread and the largest; skipped, with the reason, when the program is not built
   sketches     randla native gaussian / rademacher / uniform / sparse-sign / srht, large-f64
   sweep        q = 0, 1, 2, 4: randla native qr and cholqr2, scikit-learn, fbpca; plotted to
                bench/results/rsvd-error-vs-time.svg
@@ -63,6 +68,7 @@ options:
   --no-install            do not pip-install; use bench/.venv as it is
   --python PATH           Python 3 used to create bench/.venv (default: python3 on PATH)
   --triad PATH            triad binary (default: build-native/native/bench/randla_triad, else a JS triad)
+  --normalize-bench PATH  tall-skinny section's program (default: build-native/native/bench/randla_bench_normalize)
   --out DIR               results directory (default bench/results)
   --keep                  keep the temporary directory with the matrices and factors
   --timeout SEC           per-process time limit (default 1200)
@@ -72,8 +78,10 @@ options:
 
 Targets (printed, never enforced): large-f64, native at the largest thread count: scikit-learn
 time / native time >= 1.5, faster than fbpca, native time <= 2 × the time to read A 2q+2 times at
-the triad bandwidth; CSR: scikit-learn / native >= 1.5; cholqr2 faster than qr at q = 2 and 4 with
-the same spectral error (within 1%); ml-matrix / native >= 100 (small-f64); f64 / f32 time ≈ 2.`;
+the triad bandwidth; CSR: scikit-learn / native >= 1.5; cholqr2 faster than qr on f64 tall-skinny
+sketches (20000 × 30 and 100000 × 30, largest thread count; f32 reported, no target) and, in whole
+rsvd calls at q = 2 and 4, the same spectral error (within 1%); ml-matrix / native >= 100
+(small-f64); f64 / f32 time ≈ 2.`;
 
 // ---------------------------------------------------------------- options
 let args;
@@ -98,6 +106,7 @@ try {
       'no-install': { type: 'boolean', default: false },
       python: { type: 'string' },
       triad: { type: 'string' },
+      'normalize-bench': { type: 'string' },
       out: { type: 'string' },
       keep: { type: 'boolean', default: false },
       timeout: { type: 'string', default: '1200' },
@@ -131,7 +140,7 @@ const outDir = path.resolve(args.out ?? path.join(root, 'bench', 'results'));
 const ALL_CONTENDERS = ['native', 'reference', 'ml-matrix', 'sklearn', 'fbpca', 'torch'];
 const PY_CONTENDERS = ['sklearn', 'fbpca', 'torch'];
 const contenders = list(args.contenders, ALL_CONTENDERS, 'contender');
-const ALL_SECTIONS = ['peers', 'sparse', 'normalizers', 'sketches', 'sweep'];
+const ALL_SECTIONS = ['peers', 'sparse', 'normalizers', 'tall-skinny', 'sketches', 'sweep'];
 const sections = list(args.sections, ALL_SECTIONS, 'section');
 if (args['openblas-coretype'] !== undefined) process.env.OPENBLAS_CORETYPE = args['openblas-coretype'];
 const coretype = process.env.OPENBLAS_CORETYPE ?? null;
@@ -177,6 +186,13 @@ const NORMALIZERS = ['qr', 'cholqr2', 'lu'];
 const NORMALIZER_QS = [2, 4];
 const SKETCHES = ['gaussian', 'rademacher', 'uniform', 'sparse-sign', 'srht'];
 const SWEEP_QS = [0, 1, 2, 4];
+// tall-skinny section: [m, l] blocks (l = k + p = 30 is the default sketch width), the thread
+// counts, and timed calls per normalizer (each is milliseconds: many calls make the median stable)
+const TALL_SKINNY_SHAPES = quick ? [[20000, 30]] : [[20000, 30], [100000, 30], [20000, 100]];
+const TALL_SKINNY_TARGET_SHAPES = [[20000, 30], [100000, 30]];
+const TALL_SKINNY_THREADS = [...new Set([1, maxThreads])];
+const TALL_SKINNY_REPS = iterOverride ?? (quick ? 5 : 31);
+const wantTallSkinny = sections.includes('tall-skinny') && contenders.includes('native');
 
 const LABELS = {
   native: (t) => `randla native (${t} thread${t > 1 ? 's' : ''})`,
@@ -264,6 +280,9 @@ async function main() {
     for (const [g, list] of groupRuns(allRuns)) {
       log(`  process ${g.replaceAll('|', ' / ')}: ${list.map((r) => `q${r.powerIters} ${r.normalizer} ${r.sketch} (${r.iterations}+${r.warmup} warm-up)`).join(', ')}`);
     }
+    if (wantTallSkinny) {
+      for (const [mm, l] of TALL_SKINNY_SHAPES) for (const t of TALL_SKINNY_THREADS) log(`  process randla_bench_normalize ${mm} ${l} ${t} ${TALL_SKINNY_REPS}`);
+    }
     return;
   }
 
@@ -301,6 +320,17 @@ async function main() {
     threadList.map((t) => `${t} thread${t > 1 ? 's' : ''} ${fmtBytes(triad.byThreads[t].bytes_per_second)}`).join(', '));
   if (triad.note) log(triad.note);
 
+  // 3b. normalizers on tall-skinny sketches (a C++ program; small blocks, so before the big matrices)
+  let tallSkinny = null;
+  if (wantTallSkinny) {
+    log(`\n[tall-skinny] normalizers on m × l blocks, threads ${TALL_SKINNY_THREADS.join(', ')}, ${TALL_SKINNY_REPS} timed calls each`);
+    tallSkinny = measureTallSkinny(root, {
+      shapes: TALL_SKINNY_SHAPES, threads: TALL_SKINNY_THREADS, reps: TALL_SKINNY_REPS, explicit: args['normalize-bench'], env: threadEnv, timeoutMs, log: (row) => log(`  ${describeTallSkinny(row)}`),
+    });
+    if (tallSkinny.status !== 'ok') log(`  tall-skinny section ${tallSkinny.status}: ${tallSkinny.reason}`);
+    if (tallSkinny.binary) tallSkinny.binary = rel(tallSkinny.binary);
+  }
+
   // 4. test matrices, once per run
   const mats = buildMatrices(usedMatrices);
 
@@ -320,7 +350,7 @@ async function main() {
 
   // 6. tables, targets, plot, files
   const tables = plan.map((t) => materialize(t, mats));
-  const targets = computeTargets(tables, triad);
+  const targets = computeTargets(tables, triad, tallSkinny);
   const env = environment(facade, processes);
   if (env.coretype_mismatch) log(`\nnote: ${env.coretype_mismatch}`);
   const base = quick ? 'rsvd.quick' : 'rsvd';
@@ -361,7 +391,7 @@ async function main() {
     machine: { cpu: os.cpus()[0]?.model ?? '?', cpus: os.cpus().length, load_average_at_start: +load0.toFixed(2), memory_gib: +(os.totalmem() / 2 ** 30).toFixed(1), platform: `${process.platform}-${process.arch}` },
     node: process.version,
     environment: env,
-    params: { rank: k, oversamples: p, powerIters: q, normalizer, seed, threads: threadList, passes_over_A: 2 * q + 2, sweep_q: SWEEP_QS, normalizer_q: NORMALIZER_QS, sketches: SKETCHES },
+    params: { rank: k, oversamples: p, powerIters: q, normalizer, seed, threads: threadList, passes_over_A: 2 * q + 2, sweep_q: SWEEP_QS, normalizer_q: NORMALIZER_QS, sketches: SKETCHES, tall_skinny_shapes: TALL_SKINNY_SHAPES },
     matrices: Object.fromEntries(usedMatrices.map((m) => [m, matrixInfo(mats[m])])),
     accuracy: {
       spectral_error: '‖A − U diag(S) Vt‖₂ by Golub–Kahan–Lanczos on the implicit residual (full reorthogonalization, fixed-seed start, stopped when the estimate changes by < 1e-7 relative twice; bench/lib/accuracy.mjs)',
@@ -378,6 +408,7 @@ async function main() {
     plot: plotFile ? rel(plotFile) : null,
     plot_error: plotError,
     tables,
+    tall_skinny: tallSkinny,
     targets,
     runs: allRuns.map(publicRun),
   };
@@ -386,6 +417,10 @@ async function main() {
   writeFileAtomic(jsonFile, `${JSON.stringify(report, null, 2)}\n`);
   writeFileAtomic(mdFile, markdownReport(report));
 
+  if (tallSkinny?.status === 'ok') {
+    log('\nnormalizers on tall-skinny sketches (median ms):');
+    log(textTable(TALL_SKINNY_HEAD.slice(0, -1), tallSkinny.rows.map((r) => tallSkinnyCells(r).slice(0, -1)), TALL_SKINNY_ALIGN.slice(0, -1)));
+  }
   log(`\ntargets (reported, not enforced)${quick ? ` — quick mode: measured on ${bigDense} and ${sparseCase}, not the target sizes` : ''}:`);
   log(textTable(['target', 'case', 'value', 'want', 'met'], targets.map(targetRow), ['l', 'l', 'r', 'l', 'l']));
   log(`\nwrote ${rel(jsonFile)}, ${rel(mdFile)}${plotFile ? `, ${rel(plotFile)}` : ''} in ${((performance.now() - t0run) / 1000).toFixed(0)} s`);
@@ -428,7 +463,7 @@ function buildMatrices(names) {
     }
     mats[name].normF2 = frobenius2(mats[name].kind === 'csr' ? { data: mats[name].values } : mats[name]);
   }
-  log(`test matrices ${names.join(', ')} built and written to ${tmp} in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  if (names.length) log(`test matrices ${names.join(', ')} built and written to ${tmp} in ${((performance.now() - t) / 1000).toFixed(1)} s`);
   return mats;
 }
 
@@ -581,6 +616,13 @@ function describe(r) {
   return `${what}: median ${fmtMs(t.median)} ms (min ${fmtMs(t.min)}, max ${fmtMs(t.max)}; ${t.runs} run${t.runs > 1 ? 's' : ''})${acc}`;
 }
 
+function describeTallSkinny(r) {
+  const what = `${r.dtype} ${r.m} × ${r.l}, ${r.threads} thread${r.threads > 1 ? 's' : ''}`;
+  if (r.status !== 'ok') return `${what}: FAILED (${r.reason})`;
+  return `${what}: qr ${fmtMs(r.median_ms.qr)} ms, cholqr2 ${fmtMs(r.median_ms.cholqr2)} ms, lu ${fmtMs(r.median_ms.lu)} ms; ` +
+    `qr / cholqr2 ${fmtRatio(r.qr_over_cholqr2)}; ‖QᵀQ−I‖ qr ${fmtErr(r.orthonormality_error.qr)}, cholqr2 ${fmtErr(r.orthonormality_error.cholqr2)}`;
+}
+
 function publicRun(r) {
   const { key: _key, factors: _factors, ...rest } = r;
   return rest;
@@ -697,7 +739,7 @@ function peersNotRun(peers) {
 }
 
 // ---------------------------------------------------------------- targets
-function computeTargets(tables, triad) {
+function computeTargets(tables, triad, tallSkinny) {
   const targets = [];
   const table = (section, matrix) => tables.find((t) => t.section === section && (!matrix || t.matrix === matrix));
   const find = (t, pred) => t?.rows.find(pred);
@@ -729,12 +771,27 @@ function computeTargets(tables, triad) {
   targets.push(ratio(`CSR: scikit-learn / native ${maxThreads}t`, sparseCase, m(find(sp, (r) => r.contender === 'sklearn')), m(nat(sp)), '≥ 1.5', (x) => x >= 1.5,
     why(sp, 'sparse section', nat(sp), find(sp, (r) => r.contender === 'sklearn'))));
 
-  // normalizers
+  // normalizers: speed on the blocks alone (in a whole rsvd call the normalizer is a few percent
+  // of the time, below the noise), accuracy in whole rsvd calls
+  for (const [dtype, target] of [['float64', true], ['float32', false]]) {
+    for (const [mm, l] of TALL_SKINNY_TARGET_SHAPES) {
+      const caseName = `${dtype === 'float64' ? 'f64' : 'f32'} ${mm} × ${l}, ${maxThreads}t`;
+      const row = tallSkinny?.rows.find((r) => r.dtype === dtype && r.m === mm && r.l === l && r.threads === maxThreads);
+      const reason = !tallSkinny ? 'tall-skinny section not run'
+        : tallSkinny.status === 'skipped' ? 'tall-skinny section skipped: randla_bench_normalize not found'
+          : !row ? `not run${quick ? ' in --quick' : ''}`
+            : row.status !== 'ok' ? `failed: ${String(row.reason).slice(0, 60)}` : null;
+      const num = row?.median_ms?.qr;
+      const den = row?.median_ms?.cholqr2;
+      targets.push(target
+        ? ratio('cholqr2 faster than qr on tall-skinny sketches (qr / cholqr2 time)', caseName, num, den, '> 1', (x) => x > 1, reason)
+        : ratio('f32: qr / cholqr2 time on tall-skinny sketches', caseName, num, den, 'none (informational)', () => null, reason));
+    }
+  }
   const nz = table('normalizers');
   for (const qq of NORMALIZER_QS) {
     const qr = find(nz, (r) => r.normalizer === 'qr' && r.q === qq);
     const ch = find(nz, (r) => r.normalizer === 'cholqr2' && r.q === qq);
-    targets.push(ratio(`qr / cholqr2 time, q=${qq}`, bigDense, m(qr), m(ch), '> 1', (x) => x > 1, why(nz, 'normalizers section', qr, ch)));
     targets.push(ratio(`cholqr2 / qr spectral error, q=${qq}`, bigDense, specErrRow(ch), specErrRow(qr), '≤ 1.01', (x) => x <= 1.01, why(nz, 'normalizers section', qr, ch)));
   }
 
@@ -805,6 +862,29 @@ function peersTable(t) {
   return markdownTable(head, rows, head.map((h, i) => (i === 0 || h === 'notes' || h === 'normalizer' ? 'l' : 'r')));
 }
 
+const TALL_SKINNY_HEAD = ['dtype', 'm', 'l', 'threads', 'qr ms', 'cholqr2 ms', 'lu ms', 'qr / cholqr2', '‖QᵀQ−I‖_max qr', '‖QᵀQ−I‖_max cholqr2', 'notes'];
+const TALL_SKINNY_ALIGN = ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'];
+
+function tallSkinnyCells(x2) {
+  const head = [x2.dtype, x2.m, x2.l, x2.threads];
+  if (x2.status !== 'ok') return [...head, '—', '—', '—', '—', '—', '—', failedNote(x2)];
+  return [...head, fmtMs(x2.median_ms.qr), fmtMs(x2.median_ms.cholqr2), fmtMs(x2.median_ms.lu), x(x2.qr_over_cholqr2),
+    fmtErr(x2.orthonormality_error.qr), fmtErr(x2.orthonormality_error.cholqr2), ''];
+}
+
+function tallSkinnyMarkdown(ts) {
+  const L = ['## Normalizers on tall-skinny sketches (m × l, the blocks a range finder normalizes)', ''];
+  if (ts.status === 'skipped') {
+    L.push(`Skipped: ${ts.reason}.`);
+    return L;
+  }
+  L.push(`\`${ts.binary}\` (native/bench/bench_normalize.cpp: the C++ core, no Node) runs \`randla::normalize\` on a seeded Gaussian m × l block, in place on a fresh copy each call, and reports the median of ${ts.reps} timed calls after one warm-up; times in ms. qr: Householder QR, explicit thin Q; cholqr2: CholeskyQR2 (Gram matrix, Cholesky, triangular solve, twice; shifted CholeskyQR3 when the first Cholesky fails); lu: P·L of LU with partial pivoting, which spans the same range but is not orthonormal by design (no error shown). ‖QᵀQ−I‖_max is the orthonormality error of the result. In a whole rsvd call the normalizer is a few percent of the time (the normalizers section), too little to compare normalizers' speed there; here it is all that is timed.`);
+  L.push('');
+  L.push(markdownTable(TALL_SKINNY_HEAD, ts.rows.map(tallSkinnyCells), TALL_SKINNY_ALIGN));
+  if (ts.status === 'failed') L.push('', `Every invocation failed: ${ts.reason}.`);
+  return L;
+}
+
 function markdownReport(r) {
   const L = [];
   const env = r.environment;
@@ -871,6 +951,7 @@ function markdownReport(r) {
     ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l']));
     L.push('');
   }
+  if (r.tall_skinny) L.push(...tallSkinnyMarkdown(r.tall_skinny), '');
   const sk = r.tables.find((t) => t.section === 'sketches');
   if (sk) {
     L.push(`## Sketches: randla native (${maxThreads} threads), ${sk.rows_count} × ${sk.cols_count} ${sk.dtype}, k = ${r.params.rank}, p = ${r.params.oversamples}, q = ${r.params.powerIters}, normalizer QR`);

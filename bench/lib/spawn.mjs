@@ -1,5 +1,6 @@
 // Run one contender in a fresh process and collect the single JSON line it prints.
 import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 
 /**
  * Spawn `cmd args`, wait for it, and parse the last stdout line that is a JSON object.
@@ -67,6 +68,19 @@ export function runSync(cmd, args, opts = {}) {
     status: r.status,
     error: r.error ?? null,
   };
+}
+
+/** The first of `paths` that is an executable file, or null. */
+export function firstExecutable(paths) {
+  for (const p of paths) {
+    try {
+      fs.accessSync(p, fs.constants.X_OK);
+      if (fs.statSync(p).isFile()) return p;
+    } catch {
+      // next
+    }
+  }
+  return null;
 }
 
 /** Last `n` lines of a text, for error reports. */

@@ -2,10 +2,9 @@
 // (native/bench/triad.cpp, CMake target randla_triad) when it is built, otherwise the same
 // kernel in JS on Float64Arrays over a SharedArrayBuffer, split across worker threads.
 // Both count 24 bytes per element (3 arrays × 8 bytes), as STREAM does.
-import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { runSync } from './spawn.mjs';
+import { firstExecutable, runSync } from './spawn.mjs';
 
 export const TRIAD_CANDIDATES = [
   'build-native/native/bench/randla_triad',
@@ -15,16 +14,7 @@ export const TRIAD_CANDIDATES = [
 
 /** Path of the native triad binary (explicit path first), or null. */
 export function findNativeTriad(root, explicit) {
-  const list = explicit ? [explicit] : TRIAD_CANDIDATES.map((p) => path.join(root, p));
-  for (const p of list) {
-    try {
-      fs.accessSync(p, fs.constants.X_OK);
-      return p;
-    } catch {
-      // next
-    }
-  }
-  return null;
+  return firstExecutable(explicit ? [explicit] : TRIAD_CANDIDATES.map((p) => path.join(root, p)));
 }
 
 /** Run the native triad: { threads, bytes_per_second, ..., source: 'native', binary } or throws. */
