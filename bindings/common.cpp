@@ -7,10 +7,6 @@
 namespace randla::bindings {
 namespace {
 
-Napi::FunctionReference& abort_token_constructor() {
-  static Napi::FunctionReference ctor;
-  return ctor;
-}
 
 std::string describe(const Napi::Value& v) {
   if (v.IsUndefined()) return "undefined";
@@ -31,6 +27,15 @@ std::string describe(const Napi::Value& v) {
 }
 
 }  // namespace
+
+AddonData& addon_data(Napi::Env env) {
+  AddonData* data = env.GetInstanceData<AddonData>();
+  if (data == nullptr) {
+    data = new AddonData();
+    env.SetInstanceData(data);  // deleted by Node when the environment is torn down
+  }
+  return *data;
+}
 
 Napi::Error to_js_error(Napi::Env env, ErrorCode code, const std::string& message, const std::string& argument) {
   Napi::Error error = Napi::Error::New(env, message);
@@ -137,7 +142,9 @@ InputCsr read_csr(const Napi::Value& value, const char* name) {
     throw_invalid(env, "Expected " + n + ".indptr.length = rows + 1 = " + std::to_string(m.rows + 1) + " but received " +
                            std::to_string(indptr.ElementLength()), n + ".indptr", ErrorCode::Shape);
   }
-  m.indptr = static_cast<const std::int32_t*>(data_of(indptr));
+  const auto* indptr_data = static_cast<const std::int32_t*>(data_of(indptr));
+  m.indptr_copy.assign(indptr_data, indptr_data + m.rows + 1);
+  m.indptr = m.indptr_copy.data();
   const std::int64_t nnz = m.indptr[m.rows];
   if (nnz < 0 || indices.ElementLength() != static_cast<std::size_t>(nnz) || values.ElementLength() != static_cast<std::size_t>(nnz)) {
     throw_invalid(env, "Expected " + n + ".indices.length = " + n + ".values.length = indptr[rows] = " + std::to_string(nnz) +
@@ -145,10 +152,10 @@ InputCsr read_csr(const Napi::Value& value, const char* name) {
                            std::to_string(values.ElementLength()), n + ".indices", ErrorCode::Shape);
   }
   m.type = values.TypedArrayType();
-  m.indices = static_cast<const std::int32_t*>(data_of(indices));
+  const auto* indices_data = static_cast<const std::int32_t*>(data_of(indices));
+  m.indices_copy.assign(indices_data, indices_data + nnz);
+  m.indices = m.indices_copy.data();
   m.values = data_of(values);
-  m.keep_indptr = Napi::Persistent(indptr);
-  m.keep_indices = Napi::Persistent(indices);
   m.keep_values = Napi::Persistent(values);
   return m;
 }
@@ -197,8 +204,7 @@ bool read_bool(const Napi::Object& options, const char* key, const char* name, b
 
 Napi::Function AbortToken::define(Napi::Env env) {
   Napi::Function ctor = DefineClass(env, "AbortToken", {InstanceMethod<&AbortToken::abort>("abort")});
-  abort_token_constructor() = Napi::Persistent(ctor);
-  abort_token_constructor().SuppressDestruct();
+  addon_data(env).abort_token = Napi::Persistent(ctor);
   return ctor;
 }
 
@@ -212,8 +218,8 @@ Napi::Value AbortToken::abort(const Napi::CallbackInfo& info) {
 std::shared_ptr<std::atomic<bool>> AbortToken::from_options(const Napi::Object& options) {
   const Napi::Value v = options.Get("abortToken");
   if (v.IsUndefined() || v.IsNull()) return nullptr;
-  if (!v.IsObject() || abort_token_constructor().IsEmpty() ||
-      !v.As<Napi::Object>().InstanceOf(abort_token_constructor().Value())) {
+  const Napi::FunctionReference& ctor = addon_data(options.Env()).abort_token;
+  if (!v.IsObject() || ctor.IsEmpty() || !v.As<Napi::Object>().InstanceOf(ctor.Value())) {
     throw_invalid(options.Env(), "Expected an AbortToken for options.abortToken but received " + describe(v), "options.abortToken");
   }
   return Napi::ObjectWrap<AbortToken>::Unwrap(v.As<Napi::Object>())->flag();

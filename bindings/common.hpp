@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "randla/csr.hpp"
 #include "randla/error.hpp"
@@ -40,10 +41,14 @@ InputMatrix read_matrix(const Napi::Value& value, const char* name);
 struct InputCsr {
   napi_typedarray_type type = napi_float64_array;
   std::int64_t rows = 0, cols = 0;
+  // The structure is copied on the main thread: validate_csr checks the copy, so JS code that
+  // rewrites indptr/indices while the worker runs (an onProgress callback can) cannot make the
+  // products index out of bounds. Values stay zero-copy: changing them changes numbers only.
+  std::vector<std::int32_t> indptr_copy, indices_copy;
   const std::int32_t* indptr = nullptr;
   const std::int32_t* indices = nullptr;
   const void* values = nullptr;
-  Napi::Reference<Napi::TypedArray> keep_indptr, keep_indices, keep_values;
+  Napi::Reference<Napi::TypedArray> keep_values;
 
   bool is_f32() const { return type == napi_float32_array; }
   template <class T>
@@ -90,6 +95,16 @@ std::optional<CapturedError> capture(F&& body) {
     return CapturedError{ErrorCode::Internal, "Unknown native error", ""};
   }
 }
+
+// Per-environment state: the addon may load in the main thread and in worker threads, each a
+// separate environment, so class constructors live in the environment's instance data, never
+// in process-wide statics (which another environment would overwrite, or leave dangling when it
+// exits).
+struct AddonData {
+  Napi::FunctionReference abort_token;
+  Napi::FunctionReference streaming_sketch;
+};
+AddonData& addon_data(Napi::Env env);
 
 // Cancellation flag shared by a JS AbortToken object and the worker computing for it.
 class AbortToken : public Napi::ObjectWrap<AbortToken> {

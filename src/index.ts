@@ -15,4 +15,4 @@ export {
   type StreamingSvdResult,
   type SketchStateJson,
 } from './streaming.js';
-export { readNpyHeader, readNpyRowBlocks, writeNpy, writeNpyRows, type NpyHeader } from './io/npy.js';
+export { readNpyHeader, readNpyRowBlocks, writeNpy, writeNpyRows, type NpyHeader, type NpyReadOptions, type NpyRowBlock } from './io/npy.js';

@@ -49,12 +49,30 @@ function split(options: PcaOptions): RsvdOptions {
 /** Σᵢⱼ (a_ij − μⱼ)², accumulated in f64 (one pass over the stored entries). */
 function centeredSquaredNorm(A: Matrix | CsrMatrix, mean: Float64Array): number {
   if ('format' in A) {
-    // ‖A − 1μᵀ‖²_F = Σ_stored (a² − 2μⱼa) + m‖μ‖²: the implicit zeros contribute μⱼ² each.
+    // ‖A − 1μᵀ‖²_F = Σ_entries (a² − 2μⱼa) + m‖μ‖²: the implicit zeros contribute μⱼ² each.
+    // Repeated (i, j) entries add up to one entry a before it is squared.
     let sum = 0;
-    const { indices, values } = A;
-    for (let p = 0; p < values.length; p++) {
-      const a = values[p]!;
-      sum += a * a - 2 * mean[indices[p]!]! * a;
+    const { indptr, indices, values } = A;
+    const entry = new Float64Array(A.cols);
+    const seen = new Uint8Array(A.cols);
+    const touched = new Int32Array(A.cols);
+    for (let i = 0; i < A.rows; i++) {
+      let count = 0;
+      for (let p = indptr[i]!; p < indptr[i + 1]!; p++) {
+        const j = indices[p]!;
+        if (!seen[j]) {
+          seen[j] = 1;
+          entry[j] = 0;
+          touched[count++] = j;
+        }
+        entry[j] += values[p]!;
+      }
+      for (let t = 0; t < count; t++) {
+        const j = touched[t]!;
+        const a = entry[j]!;
+        sum += a * a - 2 * mean[j]! * a;
+        seen[j] = 0;
+      }
     }
     for (let j = 0; j < A.cols; j++) sum += A.rows * mean[j]! * mean[j]!;
     return Math.max(0, sum);

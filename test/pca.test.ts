@@ -75,6 +75,30 @@ describe.each(BACKENDS)('pca on the $name backend', ({ name: backend, available 
       expectAllClose(t.data, dense.transform(store(X, 'row-major', 'float64')).data, 1e-9, 'CSR transform');
     });
 
+    it('CSR with repeated (i, j) entries: they add up before squaring (total variance and ratios as dense)', () => {
+      const dense = store(X.subMatrix(0, 59, 0, 11), 'row-major', 'float64');
+      const once = csrFromDense(dense);
+      // Every entry stored twice, each copy half the value, in reversed order within the row.
+      const indptr = Int32Array.from(once.indptr, (p) => 2 * p);
+      const indices = new Int32Array(2 * once.indices.length);
+      const values = new Float64Array(2 * once.values.length);
+      for (let i = 0; i < once.rows; i++) {
+        const [a, b] = [once.indptr[i]!, once.indptr[i + 1]!];
+        for (let p = a; p < b; p++) {
+          const q = 2 * a + (b - 1 - p);
+          indices[q] = once.indices[p]!;
+          values[q] = once.values[p]! / 2;
+          indices[q + (b - a)] = once.indices[p]!;
+          values[q + (b - a)] = once.values[p]! / 2;
+        }
+      }
+      const repeated: CsrMatrix = { format: 'csr', rows: once.rows, cols: once.cols, indptr, indices, values };
+      const d = pcaSync(dense, { components: 4, seed: 2, backend });
+      const r = pcaSync(repeated, { components: 4, seed: 2, backend });
+      expectClose(r.totalVariance / d.totalVariance, 1, 1e-12, 'total variance');
+      expectAllClose(r.explainedVarianceRatio, d.explainedVarianceRatio, 1e-10, 'ratio');
+    });
+
     it('100000 x 20000 CSR with 1e6 non-zeros is never densified (peak memory far below the 16 GB dense size)', async () => {
       const A = randomCsr(100000, 20000, 1e6, 3);
       const before = process.memoryUsage().rss;

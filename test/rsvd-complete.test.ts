@@ -214,6 +214,37 @@ describe.each(BACKENDS)('complete rsvd on the $name backend', ({ name: backend, 
   });
 });
 
+describe('native robustness', () => {
+  const native = BACKENDS.find((b) => b.name === 'native')!;
+  it.skipIf(!native.available)('CSR indices rewritten by JS while the worker runs cannot make it index out of bounds', async () => {
+    const T = tridiagonal(2000);
+    let first = true;
+    const r = await rsvd(T, {
+      rank: 4, powerIters: 6, seed: 1, backend: 'native',
+      onProgress: () => {
+        if (first) T.indices.fill(2_000_000_000);
+        first = false;
+      },
+    });
+    // The native call works on its own copy of the structure, validated before the first pass.
+    const d = await rsvd(csrToDense(tridiagonal(2000)), { rank: 4, powerIters: 6, seed: 1, backend: 'native' });
+    expectAllClose(r.S, d.S, 1e-10 * d.S[0]!, 'S from the structure as it was at the call');
+  });
+
+  it.skipIf(!native.available)('the addon loaded in a worker thread (alive, then terminated) leaves the main thread working', async () => {
+    const { Worker } = await import('node:worker_threads');
+    const { createRequire } = await import('node:module');
+    const path = process.env.RANDLA_ADDON_PATH ?? createRequire(import.meta.url).resolve('../build/Release/randla.node');
+    const worker = new Worker(`require(${JSON.stringify(path)}); require('node:worker_threads').parentPort.postMessage('loaded');`, { eval: true });
+    await new Promise((resolve) => worker.once('message', resolve));
+    const A = store(expo.dense, 'row-major', 'float64');
+    const alive = await rsvd(A, { rank: 3, seed: 1, backend: 'native' });
+    await worker.terminate();
+    const after = await rsvd(A, { rank: 3, seed: 1, backend: 'native' });
+    expect(Array.from(after.S)).toEqual(Array.from(alive.S));
+  });
+});
+
 describe('native and reference agree for the same seed on the new options', () => {
   const native = BACKENDS.find((b) => b.name === 'native')!;
   it.skipIf(!native.available)('every sketch, cholqr2, fixed accuracy, center and CSR', () => {

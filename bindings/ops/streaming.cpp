@@ -13,11 +13,6 @@
 namespace randla::bindings {
 namespace {
 
-Napi::FunctionReference& sketch_constructor() {
-  static Napi::FunctionReference ctor;
-  return ctor;
-}
-
 [[noreturn]] void rethrow(Napi::Env env, const CapturedError& e) { throw to_js_error(env, e.code, e.message, e.argument); }
 
 template <class F>
@@ -193,8 +188,7 @@ Napi::Function StreamingSketch::define(Napi::Env env) {
                                         InstanceMethod<&StreamingSketch::set_state>("setState"),
                                         InstanceMethod<&StreamingSketch::add_state>("addState"),
                                     });
-  sketch_constructor() = Napi::Persistent(ctor);
-  sketch_constructor().SuppressDestruct();
+  addon_data(env).streaming_sketch = Napi::Persistent(ctor);
   return ctor;
 }
 
@@ -270,7 +264,7 @@ Napi::Value StreamingSketch::finalize_sync(const Napi::CallbackInfo& info) {
 // merge(other: StreamingSketch): this += other (same sizes, seed and dtype).
 Napi::Value StreamingSketch::merge(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!info[0].IsObject() || !info[0].As<Napi::Object>().InstanceOf(sketch_constructor().Value())) {
+  if (!info[0].IsObject() || !info[0].As<Napi::Object>().InstanceOf(addon_data(info.Env()).streaming_sketch.Value())) {
     throw_invalid(env, "Expected a native StreamingSketch for other", "other");
   }
   StreamingSketch* other = Unwrap(info[0].As<Napi::Object>());

@@ -43,6 +43,15 @@ const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 const DEFAULT_BLOCK_BYTES = 32 * 1024 * 1024;
 const ITEM_SIZE = { float64: 8, float32: 4 } as const;
 
+/** An fs failure while writing `path` as a RandlaError naming the file (not the temporary one). */
+function writeError(path: string, error: unknown): RandlaError {
+  const e = error as NodeJS.ErrnoException;
+  return new RandlaError(ErrorCode.INVALID_ARGUMENT, `Expected a writable file path for path but received ${JSON.stringify(path)} (${e.code ?? e.message})`, {
+    argument: 'path',
+    cause: error,
+  });
+}
+
 function npyError(path: string, message: string, code: ErrorCode = ErrorCode.INVALID_ARGUMENT): RandlaError {
   return new RandlaError(code, `Expected ${message} for path but received ${JSON.stringify(path)}`, { argument: 'path' });
 }
@@ -216,7 +225,9 @@ export async function writeNpyRows(
   const dtype = shape.dtype ?? 'float64';
   if (dtype !== 'float64' && dtype !== 'float32') throw invalid('shape.dtype', "'float64' or 'float32'", dtype);
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  const file = await open(temporary, 'wx');
+  const file = await open(temporary, 'wx').catch((error: unknown) => {
+    throw writeError(path, error);
+  });
   let done = false;
   try {
     await file.write(headerBytes(rows, cols, dtype));
@@ -237,7 +248,9 @@ export async function writeNpyRows(
     }
     await file.sync();
     await file.close();
-    await rename(temporary, path);
+    await rename(temporary, path).catch((error: unknown) => {
+      throw writeError(path, error);
+    });
     done = true;
   } finally {
     if (!done) {
