@@ -18,6 +18,14 @@ struct DenseMatrix {
 
   DenseMatrix() = default;
   DenseMatrix(std::int64_t r, std::int64_t c) : data(static_cast<std::size_t>(r * c)), rows(r), cols(c) {}
+  // Makes this an r x c matrix whose entries the caller is about to overwrite: the storage is
+  // kept when the size is unchanged (a range finder's Y and Z keep their shape from pass to
+  // pass), so large blocks are not freed and faulted in again on every pass.
+  void resize_for_overwrite(std::int64_t r, std::int64_t c) {
+    if (static_cast<std::int64_t>(data.size()) != r * c) data = std::vector<T>(static_cast<std::size_t>(r * c));
+    rows = r;
+    cols = c;
+  }
   T* col(std::int64_t j) { return data.data() + j * rows; }
   const T* col(std::int64_t j) const { return data.data() + j * rows; }
   T& operator()(std::int64_t i, std::int64_t j) { return data[static_cast<std::size_t>(i + j * rows)]; }

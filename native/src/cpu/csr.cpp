@@ -82,7 +82,7 @@ std::vector<std::int64_t> balanced_rows(const Rows<T>& A, std::int64_t pieces) {
 template <class T>
 void multiply(const Rows<T>& A, std::int64_t inner, const DenseMatrix<T>& X, DenseMatrix<T>& out) {
   const std::int64_t m = A.rows, l = X.cols;
-  out = DenseMatrix<T>(m, l);
+  out.resize_for_overwrite(m, l);  // every row is written below
   if (m == 0 || l == 0) return;
   const std::int64_t nnz = A.indptr[m];
 
@@ -162,7 +162,7 @@ void multiply(const Rows<T>& A, std::int64_t inner, const DenseMatrix<T>& X, Den
 template <class T>
 void multiply_transposed(const CsrView<T>& A, const DenseMatrix<T>& Y, DenseMatrix<T>& out) {
   const std::int64_t m = A.rows, n = A.cols, l = Y.cols;
-  out = DenseMatrix<T>(n, l);
+  out.resize_for_overwrite(n, l);  // every column of every tile is written below
   constexpr std::int64_t width = 64 / static_cast<std::int64_t>(sizeof(T));
   const std::int64_t tiles = (l + width - 1) / width;
   parallel_for(tiles, [&](std::int64_t first, std::int64_t last) {

@@ -47,8 +47,8 @@ void DenseOperator<T>::apply_gram(const DenseMatrix<T>& X, const DenseMatrix<T>*
                                   DenseMatrix<T>& W, DenseMatrix<T>& Z) const {
   const std::int64_t m = A_.rows, n = A_.cols, s = X.cols;
   const bool correct = U != nullptr && C != nullptr && U->cols > 0;
-  W = DenseMatrix<T>(m, s);
-  Z = DenseMatrix<T>(n, s);
+  W.resize_for_overwrite(m, s);  // every row block is written, and Z starts with beta = 0
+  Z.resize_for_overwrite(n, s);
   // Rows per block: about 1 MiB of A, so the block is still in cache when Aᵀ_blk·W_blk reads it again.
   const std::int64_t block = std::max<std::int64_t>(32, (std::int64_t{1} << 20) / std::max<std::int64_t>(1, n * sizeof(T)));
   for (std::int64_t r0 = 0; r0 < m; r0 += block) {

@@ -15,7 +15,7 @@ void apply(MatrixView<const T> A, bool transpose, const DenseMatrix<T>& X, Dense
   const auto a = blas::operand(A, transpose);
   const std::int64_t rows = transpose ? A.cols : A.rows;
   const std::int64_t inner = transpose ? A.rows : A.cols;
-  out = DenseMatrix<T>(rows, X.cols);
+  out.resize_for_overwrite(rows, X.cols);  // gemm with beta = 0 writes every entry
   blas::gemm(a.op, CblasNoTrans, blas::dim(rows, "A rows"), blas::dim(X.cols, "sketch columns"),
              blas::dim(inner, "A cols"), T(1), a.data, a.ld, X.data.data(),
              blas::dim(std::max<std::int64_t>(1, X.rows), "ld"), T(0), out.data.data(),

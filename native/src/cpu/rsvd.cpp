@@ -190,8 +190,9 @@ RsvdResult<T> rsvd(const LinearOperator<T>& input, const RsvdOptions& o, const R
     const DenseMatrix<T>& right = wide ? u_tall : v_tall;
     if (o.compute_u) r.U.resize(static_cast<std::size_t>(rows * k));
     if (o.compute_v) r.Vt.resize(static_cast<std::size_t>(k * cols));
+    // Sign rule (scikit-learn svd_flip, u-based): largest-|.| entry of U[:, j] positive.
+    std::vector<T> sign(static_cast<std::size_t>(k));
     for (std::int64_t j = 0; j < k; ++j) {
-      // Sign rule (scikit-learn svd_flip, u-based): largest-|.| entry of U[:, j] positive.
       std::int64_t arg = 0;
       double best = -1;
       for (std::int64_t i = 0; i < rows; ++i) {
@@ -201,12 +202,17 @@ RsvdResult<T> rsvd(const LinearOperator<T>& input, const RsvdOptions& o, const R
           arg = i;
         }
       }
-      const T sign = left(arg, j) < 0 ? T(-1) : T(1);
-      if (o.compute_u)
-        for (std::int64_t i = 0; i < rows; ++i) r.U[static_cast<std::size_t>(i * k + j)] = sign * left(i, j);
-      if (o.compute_v)
-        for (std::int64_t c = 0; c < cols; ++c) r.Vt[static_cast<std::size_t>(j * cols + c)] = sign * right(c, j);
+      sign[static_cast<std::size_t>(j)] = left(arg, j) < 0 ? T(-1) : T(1);
     }
+    // U is written row by row (row-major output, contiguous), reading the k columns in step.
+    if (o.compute_u)
+      for (std::int64_t i = 0; i < rows; ++i)
+        for (std::int64_t j = 0; j < k; ++j)
+          r.U[static_cast<std::size_t>(i * k + j)] = sign[static_cast<std::size_t>(j)] * left(i, j);
+    if (o.compute_v)
+      for (std::int64_t j = 0; j < k; ++j)
+        for (std::int64_t c = 0; c < cols; ++c)
+          r.Vt[static_cast<std::size_t>(j * cols + c)] = sign[static_cast<std::size_t>(j)] * right(c, j);
     return r;
   } catch (const std::bad_alloc&) {
     throw Error(ErrorCode::OutOfMemory,
