@@ -86,15 +86,7 @@ interface NativeSketch extends Engine {
   merge(other: NativeSketch): void;
 }
 interface StreamingAddon {
-  StreamingSketch: new (options: {
-    rows: number;
-    cols: number;
-    rank: number;
-    rangeSize: number;
-    coreSize: number;
-    seed: bigint;
-    dtype: Dtype;
-  }) => NativeSketch;
+  StreamingSketch: new (options: StreamingSizes) => NativeSketch;
 }
 
 const streamingAddon = (addon as unknown as Partial<StreamingAddon> | undefined)?.StreamingSketch ? (addon as unknown as StreamingAddon) : undefined;

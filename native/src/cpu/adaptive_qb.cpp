@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cpu/blas_lapack.hpp"
+#include "cpu/products.hpp"
 #include "randla/rsvd.hpp"
 
 namespace randla {
@@ -72,21 +73,13 @@ AdaptiveQbFactors<T> adaptive_qb(const LinearOperator<T>& A, const AdaptiveQbOpt
   DenseMatrix<T> omega, Y, Z, P, Qt, Btt;
   for (std::uint32_t t = 0; f.Q.cols < max_rank; ++t) {
     const std::int64_t bt = std::min(b, max_rank - f.Q.cols);
-    TestMatrixSpec spec;
-    spec.kind = options.test_matrix;
-    spec.seed = options.seed;
-    spec.stream = Stream::RangeFinder;
-    spec.rows = n;
-    spec.cols = bt;
-    spec.nnz = options.sparse_nnz;
-    spec.block = t;
+    const TestMatrixSpec spec = detail::range_test_matrix(options.test_matrix, options.seed, options.sparse_nnz, n, bt, t);
 
     // Y = AΩ_t − Q(BΩ_t): the sample of what Q does not capture yet.
     omega = DenseMatrix<T>(n, bt);
     fill_test_matrix(omega.view(), spec);
     passes.check();
-    if (spec.kind == TestMatrixKind::Srht && A.dense() != nullptr) sketch_srht(*A.dense(), spec, Y);
-    else A.apply(false, omega, Y);
+    if (!detail::sample_by_transform(A, spec, Y)) A.apply(false, omega, Y);
     blas::multiply(true, false, T(1), f.Bt, omega, T(0), P);
     subtract(f.Q, P, Y);
     passes.pass();

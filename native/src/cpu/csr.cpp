@@ -10,11 +10,11 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
-#include <sstream>
 #include <string>
 #include <type_traits>
 #include <vector>
 
+#include "cpu/input_checks.hpp"
 #include "randla/csr.hpp"
 #include "randla/error.hpp"
 #include "randla/threads.hpp"
@@ -336,12 +336,7 @@ void CsrOperator<T>::expect_finite(const char* argument) const {
   const std::int64_t row = std::upper_bound(A_.indptr, A_.indptr + A_.rows + 1, bad,
                                             [](std::int64_t p, std::int32_t start) { return p < start; }) -
                            A_.indptr - 1;
-  const T value = values[bad];
-  std::ostringstream msg;
-  msg << "Expected finite values for " << argument << " but received "
-      << (std::isnan(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity") << " at (" << row << ", "
-      << A_.indices[bad] << ")";
-  throw Error(ErrorCode::NotFinite, msg.str(), argument);
+  detail::throw_not_finite(argument, static_cast<double>(values[bad]), row, A_.indices[bad]);
 }
 
 template void validate_csr<float>(const CsrView<float>&, const char*);

@@ -5,11 +5,11 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
-#include <sstream>
 #include <type_traits>
 #include <vector>
 
 #include "cpu/blas_lapack.hpp"
+#include "cpu/input_checks.hpp"
 #include "cpu/products.hpp"
 #include "randla/linear_operator.hpp"
 #include "randla/rsvd.hpp"
@@ -162,11 +162,7 @@ void expect_finite(MatrixView<const T> A, const char* argument) {
   if (bad == none) return;
   const std::int64_t o = bad / inner, i = bad % inner;
   const std::int64_t row = col_major ? i : o, col = col_major ? o : i;
-  const T value = A(row, col);
-  std::ostringstream msg;
-  msg << "Expected finite values for " << argument << " but received "
-      << (std::isnan(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity") << " at (" << row << ", " << col << ")";
-  throw Error(ErrorCode::NotFinite, msg.str(), argument);
+  detail::throw_not_finite(argument, static_cast<double>(A(row, col)), row, col);
 }
 
 template class LinearOperator<float>;

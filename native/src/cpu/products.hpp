@@ -22,4 +22,27 @@ void apply(MatrixView<const T> A, bool transpose, const DenseMatrix<T>& X, Dense
              blas::dim(std::max<std::int64_t>(1, rows), "ld"));
 }
 
+// Ω of the range finder: stream 0, block `block` (the adaptive QB's step), rows x cols.
+inline TestMatrixSpec range_test_matrix(TestMatrixKind kind, std::uint64_t seed, std::int64_t nnz, std::int64_t rows,
+                                        std::int64_t cols, std::uint32_t block = 0) {
+  TestMatrixSpec spec;
+  spec.kind = kind;
+  spec.seed = seed;
+  spec.stream = Stream::RangeFinder;
+  spec.rows = rows;
+  spec.cols = cols;
+  spec.nnz = nnz;
+  spec.block = block;
+  return spec;
+}
+
+// Y = A·Ω without forming Ω when a fast transform applies (SRHT on a dense A, by fast
+// Walsh–Hadamard transforms of its rows); false when the caller must multiply by Ω itself.
+template <class T>
+bool sample_by_transform(const LinearOperator<T>& A, const TestMatrixSpec& spec, DenseMatrix<T>& Y) {
+  if (spec.kind != TestMatrixKind::Srht || A.dense() == nullptr) return false;
+  sketch_srht(*A.dense(), spec, Y);
+  return true;
+}
+
 }  // namespace randla::detail

@@ -18,18 +18,10 @@ DenseMatrix<T> range_finder(const LinearOperator<T>& A, const RangeFinderOptions
   RANDLA_EXPECTS(options.power_iters >= 0, "power_iters")
       << "Expected a non-negative integer for power_iters but received " << options.power_iters;
 
-  TestMatrixSpec spec;
-  spec.kind = options.test_matrix;
-  spec.seed = options.seed;
-  spec.stream = Stream::RangeFinder;
-  spec.rows = n;
-  spec.cols = l;
-  spec.nnz = options.sparse_nnz;
+  const TestMatrixSpec spec = detail::range_test_matrix(options.test_matrix, options.seed, options.sparse_nnz, n, l);
 
   DenseMatrix<T> Y, Z;
-  if (spec.kind == TestMatrixKind::Srht && A.dense() != nullptr) {
-    sketch_srht(*A.dense(), spec, Y);  // Y = AΩ by fast Walsh–Hadamard transforms: Ω never formed
-  } else {
+  if (!detail::sample_by_transform(A, spec, Y)) {
     DenseMatrix<T> omega(n, l);
     fill_test_matrix(omega.view(), spec);
     passes.check();
