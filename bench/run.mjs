@@ -62,6 +62,9 @@ options:
   --seed S                default 42 (rsvd seed; the test matrices use their own fixed seeds)
   --iterations N          timed runs for every contender (overrides the per-case defaults)
   --openblas-coretype X   set OPENBLAS_CORETYPE=X for every contender (default: inherited; recorded)
+  --openblas-thread-timeout N
+                          set OPENBLAS_THREAD_TIMEOUT=N for every contender (default: inherited, else 4,
+                          the value randla's addon loader sets; recorded)
   --no-peers              do not run the Python peers
   --no-optional-peers     do not install or run torch
   --retry-optional-peers  retry an optional peer whose pip install failed before
@@ -100,6 +103,7 @@ try {
       seed: { type: 'string', default: '42' },
       iterations: { type: 'string' },
       'openblas-coretype': { type: 'string' },
+      'openblas-thread-timeout': { type: 'string' },
       'no-peers': { type: 'boolean', default: false },
       'no-optional-peers': { type: 'boolean', default: false },
       'retry-optional-peers': { type: 'boolean', default: false },
@@ -144,6 +148,13 @@ const ALL_SECTIONS = ['peers', 'sparse', 'normalizers', 'tall-skinny', 'sketches
 const sections = list(args.sections, ALL_SECTIONS, 'section');
 if (args['openblas-coretype'] !== undefined) process.env.OPENBLAS_CORETYPE = args['openblas-coretype'];
 const coretype = process.env.OPENBLAS_CORETYPE ?? null;
+// randla's addon loader sets OPENBLAS_THREAD_TIMEOUT=4 unless the user did (docs/conventions.md): OpenBLAS's
+// idle workers otherwise spin for 2^28 cycles after every call. numpy and scipy each load their own OpenBLAS,
+// so without the same setting their spinning pools steal both cores from each other (scikit-learn's
+// randomized_svd on 20000 × 2000 measured 2.1× slower here). Every contender runs under the same value.
+if (args['openblas-thread-timeout'] !== undefined) process.env.OPENBLAS_THREAD_TIMEOUT = args['openblas-thread-timeout'];
+if (process.env.OPENBLAS_THREAD_TIMEOUT === undefined) process.env.OPENBLAS_THREAD_TIMEOUT = '4';
+const threadTimeout = process.env.OPENBLAS_THREAD_TIMEOUT;
 
 function list(value, known, what) {
   if (!value) return known;
@@ -707,6 +718,7 @@ function environment(facade, processes) {
   const torch = processes.find((pr) => pr.contender === 'torch' && pr.torch_blas);
   const env = {
     OPENBLAS_CORETYPE: coretype,
+    OPENBLAS_THREAD_TIMEOUT: threadTimeout,
     thread_env: 'RANDLA_NUM_THREADS, OPENBLAS_NUM_THREADS, OMP_NUM_THREADS, MKL_NUM_THREADS, VECLIB_MAXIMUM_THREADS = the contender\'s thread count; randla: setThreads(n); torch: torch.set_num_threads(n)',
     native_blas: nativeDevice,
     native_openblas_core: nativeCore,
@@ -896,6 +908,7 @@ function markdownReport(r) {
   L.push(`- rsvd: k = ${r.params.rank}, p = ${r.params.oversamples}, seed ${r.params.seed}; peers and sparse sections: q = ${r.params.powerIters} (${r.params.passes_over_A} passes over A), normalizer ${r.params.normalizer.toUpperCase()} where the library lets one choose (fbpca: always LU; torch.svd_lowrank: always QR)`);
   L.push(`- Threads: randla native ${r.params.threads.join(' and ')} (setThreads); Python peers ${r.params.threads[r.params.threads.length - 1]} (${env.thread_env})`);
   L.push(`- OPENBLAS_CORETYPE: ${env.OPENBLAS_CORETYPE ?? 'unset'} (the same for every contender). OpenBLAS core in use: randla native ${env.native_openblas_core ?? '?'}${env.native_blas ? ` (${env.native_blas})` : ''}; numpy/scipy ${env.python_openblas_cores.length ? env.python_openblas_cores.join(', ') : '?'} (threadpoolctl)${env.torch_blas ? `; torch ${env.torch_blas}` : ''}`);
+  L.push(`- OPENBLAS_THREAD_TIMEOUT: ${env.OPENBLAS_THREAD_TIMEOUT ?? 'unset'} for every contender (randla's loader default; without it numpy's and scipy's separate OpenBLAS pools spin against each other)`);
   if (env.coretype_mismatch) L.push(`- **Note:** ${env.coretype_mismatch}.`);
   L.push(`- randla: ${r.facade.built ? r.facade.backends.map((b) => `${b.name} ${b.available ? 'available' : `unavailable (${b.reason ?? '?'})`}`).join(', ') : `not run: ${r.facade.reason}`}`);
   if (r.python.available) {
@@ -1003,7 +1016,7 @@ function markdownReport(r) {
 const log = (...a) => console.log(...a);
 const t0run = performance.now();
 log(`randla rsvd bench${quick ? ' (quick)' : ''}: k=${k} p=${p} q=${q} normalizer=${normalizer} seed=${seed}; sections ${sections.join(', ')}; ` +
-  `native threads ${threadList.join(',')}; ${os.cpus().length} CPUs; OPENBLAS_CORETYPE=${coretype ?? 'unset'}`);
+  `native threads ${threadList.join(',')}; ${os.cpus().length} CPUs; OPENBLAS_CORETYPE=${coretype ?? 'unset'}; OPENBLAS_THREAD_TIMEOUT=${threadTimeout}`);
 
 const load0 = os.loadavg()[0];
 if (load0 > 0.5) {

@@ -99,7 +99,7 @@ DenseMatrix<T> random_block(std::int64_t rows, std::int64_t cols, std::uint64_t 
 }
 
 // op(A)·X against the gemm of the densified matrix, entry by entry, each to its own bound:
-// (terms + 2)·eps·Σ|a||x| over the terms of that entry (tolerance.hpp, csr_product).
+// (terms + 2)·eps·Σ|a||x| over the terms of that entry (tolerance.hpp, product_entry).
 template <class T>
 void check_products(const Csr<T>& A, std::int64_t l, const char* label) {
   std::vector<double> D = densify(A);
@@ -130,7 +130,7 @@ void check_products(const Csr<T>& A, std::int64_t l, const char* label) {
     for (std::int64_t t = 0; t < l; ++t)
       for (std::int64_t o = 0; o < outer; ++o) {
         const double diff = std::abs(double(got(o, t)) - double(want(o, t)));
-        const double bound = tol::csr_product<T>(terms[o]) * magnitude[o + t * outer];
+        const double bound = tol::product_entry<T>(terms[o]) * magnitude[o + t * outer];
         if (diff - bound > worst - worst_bound || worst < 0) {
           worst = diff;
           worst_bound = bound;
@@ -147,7 +147,7 @@ void check_products(const Csr<T>& A, std::int64_t l, const char* label) {
   // ‖A‖²_F and 1ᵀA with repeats added up first, against the f64 densified matrix.
   double fro = 0;
   for (double v : D) fro += v * v;
-  CHECK_CLOSE(sparse.frobenius_norm_squared(), fro, tol::csr_product<double>(static_cast<std::int64_t>(A.values.size())) * fro,
+  CHECK_CLOSE(sparse.frobenius_norm_squared(), fro, tol::product_entry<double>(static_cast<std::int64_t>(A.values.size())) * fro,
               (std::string(label) + ": ‖A‖²_F").c_str());
   const std::vector<double> sums = sparse.column_sums();
   CHECK(static_cast<std::int64_t>(sums.size()) == A.cols, std::string(label) + ": column_sums size");
@@ -157,7 +157,7 @@ void check_products(const Csr<T>& A, std::int64_t l, const char* label) {
       want += D[i + j * A.rows];
       mag += std::abs(D[i + j * A.rows]);
     }
-    CHECK_CLOSE(sums[j], want, tol::csr_product<double>(A.rows) * mag,
+    CHECK_CLOSE(sums[j], want, tol::product_entry<double>(A.rows) * mag,
                 (std::string(label) + ": column sum " + std::to_string(j)).c_str());
   }
 }

@@ -29,11 +29,12 @@ constexpr double exact_low_rank_values() {
   return std::is_same_v<T, double> ? 4.5e5 * eps<double>() : 840 * eps<float>();
 }
 
-// One entry of a sparse × dense product against BLAS on the densified matrix, relative to
-// Σ|a||x| over its `terms` stored entries: both sums carry at most terms·u of rounding, and the
-// densified copy one more u for each entry whose repeats were added up (u = eps/2).
+// One entry of a product computed two ways (CSR against BLAS on the densified matrix, or the
+// skinny kernels against BLAS), relative to Σ|a||x| over its `terms` terms: each sum carries at
+// most terms·u of rounding, and a densified copy one more u for each entry whose repeats were
+// added up (u = eps/2).
 template <class T>
-constexpr double csr_product(std::int64_t terms) {
+constexpr double product_entry(std::int64_t terms) {
   return static_cast<double>(terms + 2) * eps<T>();
 }
 // The same algorithm on two operators for one matrix (CSR and dense): outputs differ only by

@@ -4,14 +4,17 @@
 #include <algorithm>
 
 #include "cpu/blas_lapack.hpp"
+#include "cpu/skinny_products.hpp"
 #include "randla/rsvd.hpp"
 
 namespace randla::detail {
 
 // out = op(A)·X with op(A) = A or Aᵀ: one pass over A. Both cases map to BLAS's fast
 // N·N or T·N kernels whatever A's layout; Xᵀ·A-style products (T·T) are avoided on purpose.
+// A skinny X (the sketch) goes to the skinny-product kernels when this CPU has them.
 template <class T>
 void apply(MatrixView<const T> A, bool transpose, const DenseMatrix<T>& X, DenseMatrix<T>& out) {
+  if (skinny_apply(A, transpose, X, out)) return;
   const auto a = blas::operand(A, transpose);
   const std::int64_t rows = transpose ? A.cols : A.rows;
   const std::int64_t inner = transpose ? A.rows : A.cols;

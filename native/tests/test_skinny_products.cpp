@@ -1,0 +1,165 @@
+// The skinny-product kernels (cpu/skinny_products.cpp) against BLAS gemm: both layouts, both
+// directions, f32/f64, every panel width up to the widest taken, tile and row-block remainders,
+// a leading dimension larger than the row; thread-count independence (bit for bit); and the
+// cases they must decline. Skipped, with a message, on a CPU without AVX-512.
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <vector>
+
+#include "check.hpp"
+#include "cpu/blas_lapack.hpp"
+#include "cpu/products.hpp"
+#include "cpu/skinny_products.hpp"
+#include "randla/threads.hpp"
+#include "tolerance.hpp"
+
+using namespace randla;
+namespace tol = randla::test;
+
+namespace {
+
+// splitmix64 uniforms in [-1, 1): fixed and portable.
+struct Rng {
+  std::uint64_t state;
+  double uniform() {
+    std::uint64_t z = (state += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    z ^= z >> 31;
+    return static_cast<double>(z >> 11) * 0x1.0p-53 * 2 - 1;
+  }
+};
+
+// A (rows × cols) stored in `layout` with leading dimension ld = stored length + 3 (a view into
+// a wider buffer), and X (inner × l) column-major.
+template <class T>
+struct Case {
+  std::vector<T> storage;
+  MatrixView<const T> A;
+  DenseMatrix<T> X;
+};
+
+template <class T>
+Case<T> make_case(std::int64_t rows, std::int64_t cols, Layout layout, bool transpose, std::int64_t l,
+                  std::uint64_t seed) {
+  Case<T> c;
+  Rng rng{seed};
+  const std::int64_t stored = layout == Layout::RowMajor ? cols : rows, outer = layout == Layout::RowMajor ? rows : cols;
+  const std::int64_t ld = stored + 3;
+  c.storage.resize(static_cast<std::size_t>(outer * ld));
+  for (auto& v : c.storage) v = static_cast<T>(rng.uniform());
+  c.A = {c.storage.data(), rows, cols, ld, layout};
+  const std::int64_t inner = transpose ? rows : cols;
+  c.X = DenseMatrix<T>(inner, l);
+  for (auto& v : c.X.data) v = static_cast<T>(rng.uniform());
+  return c;
+}
+
+// Every entry of op(A)·X against BLAS, relative to Σ|a||x| (tolerance.hpp, product_entry).
+template <class T>
+void check_against_blas(std::int64_t rows, std::int64_t cols, Layout layout, bool transpose, std::int64_t l) {
+  const auto c = make_case<T>(rows, cols, layout, transpose, l, 1000 * rows + 10 * l + cols);
+  DenseMatrix<T> skinny, blas_out;
+  const bool taken = detail::skinny_apply(c.A, transpose, c.X, skinny);
+  CHECK(taken, "the kernels take this shape");
+  if (!taken) return;
+  detail::set_skinny_enabled(false);
+  detail::apply(c.A, transpose, c.X, blas_out);
+  detail::set_skinny_enabled(true);
+
+  const std::int64_t out_rows = transpose ? cols : rows, inner = transpose ? rows : cols;
+  CHECK(skinny.rows == out_rows && skinny.cols == l, "output shape");
+  double worst = 0, worst_bound = 1, worst_ratio = -1;
+  for (std::int64_t j = 0; j < l; ++j) {
+    for (std::int64_t i = 0; i < out_rows; ++i) {
+      double magnitude = 0;
+      for (std::int64_t t = 0; t < inner; ++t) {
+        const double a = transpose ? c.A(t, i) : c.A(i, t);
+        magnitude += std::abs(a * static_cast<double>(c.X(t, j)));
+      }
+      const double bound = tol::product_entry<T>(inner) * magnitude;
+      const double diff = std::abs(static_cast<double>(skinny(i, j)) - static_cast<double>(blas_out(i, j)));
+      if (diff / bound > worst_ratio) {
+        worst_ratio = diff / bound;
+        worst = diff;
+        worst_bound = bound;
+      }
+    }
+  }
+  char what[160];
+  std::snprintf(what, sizeof what, "%s %lldx%lld %s%s l=%lld: worst entry |skinny − BLAS|", sizeof(T) == 4 ? "f32" : "f64",
+                (long long)rows, (long long)cols, layout == Layout::RowMajor ? "row-major" : "col-major",
+                transpose ? " transposed" : "", (long long)l);
+  CHECK_AT_MOST(worst, worst_bound, what);
+}
+
+template <class T>
+void every_shape() {
+  constexpr std::int64_t W = 64 / sizeof(T);
+  // Panel widths: one lane, a partial vector, whole vectors, 1–4 vectors, two panels, the widest.
+  const std::int64_t widths[] = {1, W - 1, W, W + 1, 2 * W + 3, 3 * W, 4 * W - 2, 4 * W + 1, 6 * W + 5,
+                                 detail::skinny_max_columns<T>()};
+  for (Layout layout : {Layout::RowMajor, Layout::ColMajor}) {
+    for (bool transpose : {false, true}) {
+      for (std::int64_t l : widths) {
+        // 1100 rows: two full row blocks of the cols kernel and a remainder; 37 and 5 columns:
+        // remainders of every tile height.
+        check_against_blas<T>(1100, 37, layout, transpose, l);
+        check_against_blas<T>(37, 1100, layout, transpose, l);
+        check_against_blas<T>(5, 3, layout, transpose, l);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("skinny products equal BLAS gemm, f64") {
+  if (!detail::skinny_available()) {
+    std::printf("skip: this CPU has no AVX-512 (or RANDLA_SKINNY=0); BLAS runs every product\n");
+    return;
+  }
+  every_shape<double>();
+}
+
+TEST_CASE("skinny products equal BLAS gemm, f32") {
+  if (!detail::skinny_available()) return;
+  every_shape<float>();
+}
+
+TEST_CASE("skinny products do not depend on the thread count (bit for bit)") {
+  if (!detail::skinny_available()) return;
+  for (bool transpose : {false, true}) {
+    const auto c = make_case<double>(3001, 517, Layout::RowMajor, transpose, 30, 7);
+    DenseMatrix<double> one, many;
+    const int before = threads();
+    set_threads(1);
+    detail::skinny_apply(c.A, transpose, c.X, one);
+    set_threads(3);
+    detail::skinny_apply(c.A, transpose, c.X, many);
+    set_threads(before);
+    CHECK(one.data.size() == many.data.size() &&
+              std::memcmp(one.data.data(), many.data.data(), one.data.size() * sizeof(double)) == 0,
+          transpose ? "Aᵀ·X, 1 vs 3 threads" : "A·X, 1 vs 3 threads");
+  }
+}
+
+TEST_CASE("skinny products decline what they do not take, leaving the output alone") {
+  if (!detail::skinny_available()) return;
+  const auto wide = make_case<double>(40, 30, Layout::RowMajor, false, detail::skinny_max_columns<double>() + 1, 3);
+  DenseMatrix<double> out(2, 2);
+  out(0, 0) = 42;
+  CHECK(!detail::skinny_apply(wide.A, false, wide.X, out), "X wider than two panels goes to BLAS");
+  CHECK(out.rows == 2 && out.cols == 2 && out(0, 0) == 42, "output untouched");
+  const auto empty = make_case<double>(0, 30, Layout::RowMajor, false, 4, 3);
+  CHECK(!detail::skinny_apply(empty.A, false, empty.X, out), "an empty A goes to BLAS");
+  detail::set_skinny_enabled(false);
+  const auto fine = make_case<double>(40, 30, Layout::RowMajor, false, 8, 3);
+  CHECK(!detail::skinny_apply(fine.A, false, fine.X, out), "switched off");
+  detail::set_skinny_enabled(true);
+}
+
+TEST_MAIN()
