@@ -178,10 +178,10 @@ function die(msg) {
 const MATRICES = {
   'small-f64': { kind: 'dense', rows: 2000, cols: 500, dtype: 'float64', iters: { native: 10, reference: 10, 'ml-matrix': 3 }, warm: { native: 2, reference: 1, 'ml-matrix': 0 } },
   'small-f32': { kind: 'dense', rows: 2000, cols: 500, dtype: 'float32', iters: { native: 10, reference: 10 }, warm: { native: 2, reference: 1 } },
-  'large-f64': { kind: 'dense', rows: 20000, cols: 2000, dtype: 'float64', iters: { native: 5, reference: 3 }, warm: { native: 1, reference: 0 } },
-  'large-f32': { kind: 'dense', rows: 20000, cols: 2000, dtype: 'float32', iters: { native: 5, reference: 3 }, warm: { native: 1, reference: 0 } },
+  'large-f64': { kind: 'dense', rows: 20000, cols: 2000, dtype: 'float64', iters: { native: 11, reference: 3 }, warm: { native: 2, reference: 0 } },
+  'large-f32': { kind: 'dense', rows: 20000, cols: 2000, dtype: 'float32', iters: { native: 11, reference: 3 }, warm: { native: 2, reference: 0 } },
   'csr-small': { kind: 'csr', rows: 10000, cols: 2000, nnz: 100_000, dtype: 'float64', iters: { native: 10, reference: 5 }, warm: { native: 2, reference: 1 } },
-  'csr-large': { kind: 'csr', rows: 100_000, cols: 20_000, nnz: 1_000_000, dtype: 'float64', iters: { native: 5, reference: 3 }, warm: { native: 1, reference: 1 } },
+  'csr-large': { kind: 'csr', rows: 100_000, cols: 20_000, nnz: 1_000_000, dtype: 'float64', iters: { native: 11, reference: 3 }, warm: { native: 2, reference: 1 } },
 };
 const MATRIX_SEED = 20240611;
 const SPARSE_SEED = 20240612;
@@ -955,7 +955,7 @@ function markdownReport(r) {
   if (nz) {
     L.push(`## Normalizers: randla native (${maxThreads} threads), ${nz.rows_count} × ${nz.cols_count} ${nz.dtype}, k = ${r.params.rank}, p = ${r.params.oversamples}`);
     L.push('');
-    L.push('The normalizer runs between power iterations (2q times per call), on the m × (k+p) and n × (k+p) sketches; the final orthonormalization is Householder QR for all three.');
+    L.push('The normalizer runs between power iterations (2q times per call), on the m × (k+p) and n × (k+p) sketches; the final orthonormalization is cholqr2 (with its Householder fallbacks) for all three.');
     L.push('');
     const head = ['normalizer', 'q', 'runs', 'median ms', 'min ms', 'max ms', 'speed-up vs qr', '‖A−UΣVᵀ‖₂', '‖·‖₂ / σ_{k+1} − 1', 'error / qr\'s', 'notes'];
     L.push(markdownTable(head, nz.rows.map((x2) => (x2.status !== 'ok'

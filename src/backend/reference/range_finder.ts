@@ -67,7 +67,8 @@ export function* qb(A: Operator, o: QbOptions, kernels: DenseKernels, passes: Pa
     Y = yield* settle(A.apply(false, Z, l));
     yield* passes.pass();
   }
-  const Q = kernels.normalize(Y, m, l, 'qr');
+  // the basis: CholeskyQR2 with its Householder fallbacks, as range_finder.cpp (docs/algorithms/rsvd.md step 5)
+  const Q = kernels.normalize(Y, m, l, 'cholqr2');
   // Bᵀ = AᵀQ rather than B = QᵀA: the product the operator has, and the tall block the SVD takes.
   const Bt = yield* settle(A.apply(true, Q, l));
   yield* passes.pass();
