@@ -10,6 +10,7 @@ namespace randla::bindings {
 void register_rsvd(Napi::Env env, Napi::Object exports);
 void register_streaming(Napi::Env env, Napi::Object exports);
 void register_kernels(Napi::Env env, Napi::Object exports);
+void register_nystrom(Napi::Env env, Napi::Object exports);
 
 namespace {
 
@@ -42,6 +43,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   register_rsvd(env, exports);
   register_streaming(env, exports);
   register_kernels(env, exports);
+  register_nystrom(env, exports);
   return exports;
 }
 

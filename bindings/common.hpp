@@ -103,6 +103,7 @@ std::optional<CapturedError> capture(F&& body) {
 struct AddonData {
   Napi::FunctionReference abort_token;
   Napi::FunctionReference streaming_sketch;
+  Napi::FunctionReference vortical_network;
 };
 AddonData& addon_data(Napi::Env env);
 

@@ -12,6 +12,8 @@ export const ErrorCode = {
   ABORTED: 'ERR_RANDLA_ABORTED',
   CUDA: 'ERR_RANDLA_CUDA',
   INTERNAL: 'ERR_RANDLA_INTERNAL',
+  NOT_SYMMETRIC: 'ERR_RANDLA_NOT_SYMMETRIC',
+  NOT_PSD: 'ERR_RANDLA_NOT_PSD',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

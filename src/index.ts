@@ -1,11 +1,22 @@
 // randla: randomized numerical linear algebra for Node.js, native-accelerated (DESIGN.md §3).
-export type { ComplexArray, ComplexMatrix, CsrMatrix, Float, Layout, LinearOperator, Matrix, Normalizer, Progress, SketchKind } from './types.js';
+export type { ComplexArray, ComplexMatrix, CsrMatrix, Float, KernelMatrix, Layout, LinearOperator, Matrix, Normalizer, Progress, SketchKind, SymmetricOperator } from './types.js';
 export { ErrorCode, RandlaError } from './errors.js';
 export { matrix, toMlMatrix, type MatrixInput } from './matrix.js';
 export { backends, setThreads, type BackendInfo, type BackendName } from './backend/index.js';
 export { rsvd, rsvdSync, type RsvdInput, type RsvdOptions, type RsvdResult } from './rsvd.js';
 export { pca, pcaSync, type PcaOptions, type PcaResult } from './pca.js';
 export { csrFromDense, csrToDense } from './sparse.js';
+export { nystrom, nystromSync, type NystromOptions, type NystromResult } from './nystrom.js';
+export { vorticalNetwork, VorticalNetwork, type VorticalNetworkCallOptions } from './vortical.js';
+export {
+  lambOseenField,
+  vortexStreetField,
+  randomVortexField,
+  turbulenceField,
+  loadVorticityNpy,
+  type FlowField,
+  type LambOseenVortex,
+} from './flow/fields.js';
 export {
   SketchState,
   streamSvd,

@@ -56,3 +56,25 @@ export interface LinearOperator {
   matmul(X: Matrix<Float64Array>): Matrix | Promise<Matrix>;
   rmatmul(X: Matrix<Float64Array>): Matrix | Promise<Matrix>;
 }
+
+/**
+ * A symmetric n × n matrix known only through its columns (matrix-free Nyström input):
+ * `columns(indices)` returns the n × |indices| matrix A[:, indices] (either layout and dtype,
+ * sync or async); `diagonal()`, when present, returns diag(A) (needed by `rpcholesky`).
+ */
+export interface SymmetricOperator {
+  size: number;
+  columns(indices: Int32Array): Matrix | Promise<Matrix>;
+  diagonal?(): Float64Array | Promise<Float64Array>;
+}
+
+/**
+ * A kernel matrix K_ij = k(x_i, x_j) over the rows of `points` (n × d), computed column by column
+ * and never formed: 'rbf' exp(−γ‖x − y‖²₂), 'laplacian' exp(−γ‖x − y‖₁) (scikit-learn's
+ * definitions; gamma defaults to 1/d as there).
+ */
+export interface KernelMatrix {
+  kernel: 'rbf' | 'laplacian';
+  points: Matrix;
+  gamma?: number;
+}

@@ -114,4 +114,30 @@ constexpr double residual_estimate_excess() {
   return 256 * eps<T>();
 }
 
+// One vortical-network adjacency entry (α|Γ_i| + (1−α)|Γ_j|)/(2π r_ij) computed in two operation
+// orders (hypot against sqrt, one division against two): about six roundings each side, so a
+// relative difference of a few eps (the 1e-14 is ~45 eps).
+template <class T>
+constexpr double vortical_entry() {
+  return 16 * eps<T>();
+}
+
+// Nyström on an exactly low-rank symmetric matrix (n = 400, rank 20-30): eigenvalues relative
+// to |λ₁| and unit eigenvectors (‖v̂ − v‖₂), and the relative Frobenius reconstruction error of
+// the scaled core. The 1e-8 (≈ 4.5e7 eps): the cores apply W's pseudo-inverse, which
+// amplifies the rounding of the sampled columns by W's condition number (up to ~1e6 here).
+template <class T>
+constexpr double nystrom_exact() {
+  return 4.5e7 * eps<T>();
+}
+// Kernel columns computed twice (threads, or A·X by blocks against dense gemm on the formed
+// kernel): entries in [0, 1], sums of n products, relative to Σ|k||x|.
+template <class T>
+constexpr double kernel_product(std::int64_t terms) {
+  return product_entry<T>(terms);
+}
+// Statistical acceptance of Nyström sampling quality (not epsilon-derived): RPCholesky's median
+// trace error at most this fraction of uniform sampling's on clustered points with outliers.
+constexpr double rpcholesky_trace_ratio = 0.5;
+
 }  // namespace randla::test

@@ -6,15 +6,34 @@ import { fileURLToPath } from 'node:url';
 
 import { ErrorCode, RandlaError } from '../errors.js';
 import type { CsrMatrix, Matrix, Normalizer, Progress } from '../types.js';
-import type { Backend, BackendInfo, DenseKernels, RsvdOutput, RsvdRequest } from './types.js';
+import type { Backend, BackendInfo, DenseKernels, NystromInput, NystromOutput, NystromRequest, RsvdOutput, RsvdRequest } from './types.js';
 
 /** The addon's exact shape, declared once (bindings/addon.cpp, bindings/ops/*.cpp). */
 type AddonRsvdOptions = Omit<RsvdRequest, 'A' | 'signal' | 'onProgress'> & { abortToken?: AbortToken };
 interface AbortToken {
   abort(): void;
 }
+/** A native vortical network (bindings/ops/nystrom.cpp). */
+export interface NativeVorticalNetwork {
+  columns(indices: Int32Array): Float64Array;
+  multiply(x: Float64Array): Float64Array;
+  strength(): Float64Array;
+  nodes(): Int32Array;
+  coords(): Float64Array;
+  circulation(): Float64Array;
+}
+type AddonNystromInput = Exclude<NystromInput, { kind: 'operator' }>;
+type AddonNystromOptions = Omit<NystromRequest, 'input' | 'signal' | 'onProgress'> & { abortToken?: AbortToken };
 interface Addon {
   AbortToken: new () => AbortToken;
+  VorticalNetwork: new (
+    vorticity: Matrix,
+    dx: number,
+    dy: number,
+    options: { threshold: number; relativeThreshold: number; alpha: number },
+  ) => NativeVorticalNetwork;
+  nystrom(input: AddonNystromInput, options: AddonNystromOptions, onProgress?: (done: number, total: number) => void): Promise<NystromOutput>;
+  nystromSync(input: AddonNystromInput, options: AddonNystromOptions): NystromOutput;
   backendInfo(): { threads: number; blas: string; cuda: boolean };
   setThreads(n: number): void;
   rsvd(A: Matrix | CsrMatrix, options: AddonRsvdOptions, onProgress?: (done: number, total: number) => void): Promise<RsvdOutput>;
@@ -162,7 +181,38 @@ export const nativeBackend: Backend = {
     const native = requireAddon();
     return syncCall(() => native.rsvdSync(request.A, addonOptions(request)));
   },
+  nystrom(request: NystromRequest): Promise<NystromOutput> {
+    const native = requireAddon();
+    const [input, options] = nystromArgs(request);
+    return withControl(native, request.signal, request.onProgress, (token, progress) =>
+      native.nystrom(input, { ...options, abortToken: token }, progress),
+    );
+  },
+  nystromSync(request: NystromRequest): NystromOutput {
+    const native = requireAddon();
+    const [input, options] = nystromArgs(request);
+    return syncCall(() => native.nystromSync(input, options));
+  },
 };
+
+function nystromArgs(request: NystromRequest): [AddonNystromInput, AddonNystromOptions] {
+  const { input, signal: _signal, onProgress: _onProgress, ...options } = request;
+  if (input.kind === 'operator') {
+    throw new RandlaError(ErrorCode.INTERNAL, 'nystrom: operator input runs the TypeScript driver, not the addon', { argument: 'A' });
+  }
+  return [input, options];
+}
+
+/** A native vortical network (the addon must be built). */
+export function nativeVorticalNetwork(
+  vorticity: Matrix,
+  dx: number,
+  dy: number,
+  options: { threshold: number; relativeThreshold: number; alpha: number },
+): NativeVorticalNetwork {
+  const native = requireAddon();
+  return syncCall(() => new native.VorticalNetwork(vorticity, dx, dy, options));
+}
 
 function requireAddon(): Addon {
   if (!addon) {

@@ -68,6 +68,59 @@ export interface DenseKernels {
   svd(B: Float64Array, rows: number, cols: number): { W: Float64Array; S: Float64Array; Z: Float64Array };
 }
 
+/** Nyström sampling (docs/algorithms/nystrom.md). */
+export type NystromSampling = 'uniform' | 'quasi-uniform' | 'rpcholesky' | 'gaussian';
+/** Nyström core: `auto` is resolved by the backend (it needs W) and reported in the output. */
+export type NystromMethod = 'auto' | 'indefinite' | 'psd' | 'scaled';
+
+/**
+ * What nystrom() factors. `dense`: a validated square Matrix (symmetry already checked by the
+ * facade when asked). `kernel`: points (n × d, f64 or f32) and gamma > 0. `operator`: columns
+ * from JS (matrix-free; the loop runs in TypeScript on the backend's dense kernels).
+ * `network`: a vortical network (docs/flow-networks.md) built by the same backend.
+ */
+export type NystromInput =
+  | { kind: 'dense'; A: Matrix; /** native only: check symmetry (and finiteness) off the main thread */ checkSymmetry?: boolean }
+  | { kind: 'kernel'; kernel: 'rbf' | 'laplacian'; points: Matrix; gamma: number }
+  | {
+      kind: 'operator';
+      size: number;
+      /** n × |indices| columns, checked (shape, finite) and converted to col-major f64. */
+      columns(indices: Int32Array): Float64Array | Promise<Float64Array>;
+      /** diag(A) when the operator has one. */
+      diagonal?: () => Float64Array | Promise<Float64Array>;
+    }
+  /** A network built by the native backend (its columns are computed in the worker). */
+  | { kind: 'network'; network: unknown };
+
+export interface NystromRequest {
+  input: NystromInput;
+  rank: number;
+  columns: number;
+  sampling: NystromSampling;
+  /** n × d coordinates for quasi-uniform (already defaulted and checked by the facade). */
+  coords?: Matrix;
+  method: NystromMethod;
+  coreRank: number;
+  coreTolerance: number;
+  blockSize: number;
+  seed: bigint;
+  signal?: AbortSignal;
+  onProgress?: (progress: Progress) => void;
+}
+
+export interface NystromOutput {
+  /** r values by non-increasing |value|. */
+  values: Float64Array;
+  /** n × r, row-major f64, each column's largest-|.| entry positive. */
+  vectors: Matrix<Float64Array>;
+  /** Sampled columns in sampling order (absent for gaussian). */
+  indices?: Int32Array;
+  method: Exclude<NystromMethod, 'auto'>;
+  /** Columns actually used (RPCholesky may stop early). */
+  columns: number;
+}
+
 export interface BackendInfo {
   name: string;
   available: boolean;
@@ -81,6 +134,9 @@ export interface Backend {
   info(): BackendInfo;
   rsvd(request: RsvdRequest): Promise<RsvdOutput>;
   rsvdSync(request: RsvdRequest): RsvdOutput;
+  /** Nyström (docs/algorithms/nystrom.md) for dense and kernel input; operator input runs the reference driver. */
+  nystrom(request: NystromRequest): Promise<NystromOutput>;
+  nystromSync(request: NystromRequest): NystromOutput;
   /** Dense kernels for the matrix-free driver. */
   readonly kernels: DenseKernels;
 }

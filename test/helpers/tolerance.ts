@@ -11,6 +11,8 @@ export const tolerance = {
   orthonormality: { float64: 4500 * EPS64, float32: 840 * EPS32 },
   /** Native and reference S for the same seed, relative (the 1e-10). */
   backendsAgree: 4.5e5 * EPS64,
+  /** Nyström on exact low rank: eigenpairs to the 1e-8 (f64). */
+  nystromExact: 4.5e7 * EPS64,
 } as const;
 
 /**
@@ -102,4 +104,32 @@ export const referenceRsvd = {
   estimateShare: 0.9,
   /** estimateError is a lower bound: above the true norm by rounding only. */
   estimateAbove: 64 * EPS64,
+} as const;
+
+/** Nyström on the reference backend (test/reference-nystrom.test.ts). */
+export const referenceNystrom = {
+  /** The same run with columns summed in another order (operator vs dense, kernel vs formed), relative (1e-10). */
+  sameSeed: 4.5e5 * EPS64,
+  /** A lower bound met up to rounding: relative slack of a few hundred u. */
+  exactRelative: 256 * EPS64,
+  /** RPCholesky's median trace error on the outlier kernel over uniform sampling's (the 0.5). */
+  outlierTraceRatio: 0.5,
+} as const;
+
+/**
+ * Vortical networks and flow fields (test/reference-vortical.test.ts, test/flow-fields.test.ts).
+ */
+export const flow = {
+  /**
+   * One adjacency entry (α|Γ_i| + (1−α)|Γ_j|)/(2π r_ij) in two operation orders (hypot against
+   * sqrt, one division against two): about six roundings each side (the issue's 1e-14 is ~45 eps).
+   */
+  vorticalEntry: 16 * EPS64,
+  /**
+   * Grid values of a pseudo-spectral solution against a closed form, relative to max|ω|: three
+   * 2-D FFTs per stage over 32² points, each O(log n · u), over a few tens of steps.
+   */
+  spectralRounding: 1e3 * EPS64,
+  /** Observed order of the energy/enstrophy drift of SSP-RK3 with ν = 0 (3 in theory). */
+  invariantOrder: 2.5,
 } as const;

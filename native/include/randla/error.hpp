@@ -21,6 +21,8 @@ enum class ErrorCode {
   Aborted,
   Cuda,
   Internal,
+  NotSymmetric,
+  NotPsd,
 };
 
 // The stable string of each code, as JavaScript sees it in `error.code`.
@@ -35,6 +37,8 @@ constexpr const char* error_code_name(ErrorCode code) noexcept {
     case ErrorCode::Aborted: return "ERR_RANDLA_ABORTED";
     case ErrorCode::Cuda: return "ERR_RANDLA_CUDA";
     case ErrorCode::Internal: return "ERR_RANDLA_INTERNAL";
+    case ErrorCode::NotSymmetric: return "ERR_RANDLA_NOT_SYMMETRIC";
+    case ErrorCode::NotPsd: return "ERR_RANDLA_NOT_PSD";
   }
   return "ERR_RANDLA_INTERNAL";
 }

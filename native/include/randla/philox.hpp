@@ -26,6 +26,8 @@ enum class Stream : std::uint32_t {
   StreamingCoRange = 3,    //   Υ of X = ΥA
   StreamingCoreLeft = 4,   //   Φ of Z = ΦAΨᵀ
   StreamingCoreRight = 5,  //   Ψ of Z = ΦAΨᵀ
+  NystromColumns = 6,      // Nyström column sampling: counter (a, c2) = (a lo, a hi, c2, 6)
+  NystromSketch = 7,       // Nyström gaussian sketch Ω of Y = AΩ (docs/algorithms/nystrom.md)
 };
 
 RANDLA_HOST_DEVICE inline Philox4x32 philox4x32_10(Philox4x32 counter, std::uint32_t key0,

@@ -2,7 +2,7 @@
 // the input matrix, Householder QR (thin Q), LU with partial pivoting (P·L), and a small SVD.
 // Plain JS stands in for BLAS here, so every loop walks memory contiguously (docs/algorithms/rsvd.md).
 
-import { Matrix as MlMatrix, SingularValueDecomposition } from 'ml-matrix';
+import { EigenvalueDecomposition, Matrix as MlMatrix, SingularValueDecomposition } from 'ml-matrix';
 import { RandlaError, ErrorCode } from '../../errors.js';
 import type { Float, Matrix } from '../../types.js';
 
@@ -414,4 +414,87 @@ export function smallSvd(B: Float64Array, rows: number, cols: number): SmallSvd 
     for (let i = 0; i < cols; i++) Z[i + c * cols] = V.get(i, c);
   }
   return { W, S, Z };
+}
+
+/** Eigendecomposition A = V·diag(values)·Vᵀ of a small symmetric block. */
+export interface SymmetricEigen {
+  /** Eigenvalues, non-decreasing. */
+  values: Float64Array;
+  /** Orthonormal eigenvectors, column-major n × n, column j for values[j]. */
+  vectors: Float64Array;
+}
+
+/**
+ * Eigendecomposition of the symmetric column-major n × n block A in f64, by ml-matrix
+ * (Householder tridiagonalization and the implicit QL method, tred2/tql2 as in JAMA). Only
+ * symmetry is assumed: the caller symmetrizes first. A is not modified.
+ *
+ * @example
+ * symmetricEigen(new Float64Array([2, 1, 1, 2]), 2).values; // ≈ Float64Array [1, 3]
+ */
+export function symmetricEigen(A: Float64Array, n: number): SymmetricEigen {
+  const M = new MlMatrix(n, n);
+  for (let c = 0; c < n; c++) {
+    for (let i = 0; i < n; i++) M.set(i, c, A[i + c * n]);
+  }
+  const evd = new EigenvalueDecomposition(M, { assumeSymmetric: true });
+  const V = evd.eigenvectorMatrix;
+  const values = Float64Array.from(evd.realEigenvalues);
+  const vectors = new Float64Array(n * n);
+  for (let c = 0; c < n; c++) {
+    for (let i = 0; i < n; i++) vectors[i + c * n] = V.get(i, c);
+  }
+  return { values, vectors };
+}
+
+/**
+ * Upper Cholesky factor R (RᵀR = A, column-major n × n, zero below the diagonal) of the symmetric
+ * column-major block A, reading only its upper triangle as LAPACK's dpotrf('U') does; `undefined`
+ * when a pivot is not positive (or not finite), where dpotrf reports INFO > 0. A is not modified.
+ *
+ * @example
+ * choleskyUpper(new Float64Array([4, 2, 2, 5]), 2); // Float64Array [2, 0, 1, 2]
+ */
+export function choleskyUpper(A: Float64Array, n: number): Float64Array | undefined {
+  const R = new Float64Array(n * n);
+  for (let j = 0; j < n; j++) {
+    const cj = j * n;
+    // Row j of R: the pivot from column j of A's upper triangle, then the rest of row j.
+    let pivot = A[j + cj];
+    for (let k = 0; k < j; k++) pivot -= R[k + cj] * R[k + cj];
+    if (!(pivot > 0) || !Number.isFinite(pivot)) return undefined;
+    const rjj = Math.sqrt(pivot);
+    R[j + cj] = rjj;
+    for (let c = j + 1; c < n; c++) {
+      const cc = c * n;
+      let s = A[j + cc];
+      for (let k = 0; k < j; k++) s -= R[k + cj] * R[k + cc];
+      R[j + cc] = s / rjj;
+    }
+  }
+  return R;
+}
+
+/**
+ * X = Y·R⁻¹ for a column-major rows × n block Y and an upper-triangular n × n R with a non-zero
+ * diagonal (BLAS dtrsm, right side, upper, no transpose): a fresh column-major block. Column j of
+ * X is (Y[:, j] − Σ_{k<j} X[:, k]·R[k, j]) / R[j, j].
+ *
+ * @example
+ * solveUpperRight(new Float64Array([2, 4]), 2, new Float64Array([2]), 1); // Float64Array [1, 2]
+ */
+export function solveUpperRight(Y: Float64Array, rows: number, R: Float64Array, n: number): Float64Array {
+  const X = Y.slice(0, rows * n);
+  for (let j = 0; j < n; j++) {
+    const xj = j * rows;
+    for (let k = 0; k < j; k++) {
+      const f = R[k + j * n];
+      if (f === 0) continue;
+      const xk = k * rows;
+      for (let i = 0; i < rows; i++) X[xj + i] -= X[xk + i] * f;
+    }
+    const inv = 1 / R[j + j * n];
+    for (let i = 0; i < rows; i++) X[xj + i] *= inv;
+  }
+  return X;
 }

@@ -3,6 +3,7 @@
 
 import type { Backend, BackendInfo } from '../types.js';
 import { referenceKernels } from './normalize.js';
+import { nystromReference, nystromReferenceSync } from './nystrom.js';
 import { rsvdReference, rsvdReferenceAsync } from './rsvd.js';
 
 /**
@@ -18,5 +19,7 @@ export const referenceBackend: Backend = {
   },
   rsvd: rsvdReferenceAsync,
   rsvdSync: rsvdReference,
+  nystrom: nystromReference,
+  nystromSync: nystromReferenceSync,
   kernels: referenceKernels,
 };

@@ -252,3 +252,32 @@ export function testMatrix(
   }
   return out;
 }
+
+/** Nyström column sampling (docs/algorithms/nystrom.md): uniform, quasi-uniform and RPCholesky draws. */
+export const STREAM_NYSTROM_COLUMNS = 6;
+/** Nyström sketch: the Gaussian Ω of Y = A·Ω. */
+export const STREAM_NYSTROM_SKETCH = 7;
+
+/**
+ * The 53-bit uniform U[a, b] in [0, 1) of two words (docs/rng.md): exact in f64, the same bits in
+ * C++.
+ *
+ * @example
+ * uniformOfTwoWords(0x80000000, 0); // 0.5
+ */
+export function uniformOfTwoWords(a: number, b: number): number {
+  return uniformOfWords(a >>> 0, b >>> 0);
+}
+
+/**
+ * Writes the words of Nyström sampling's "counter (a, c2)" into `out`: counter words
+ * (a mod 2^32, ⌊a / 2^32⌋, c2, 6) under key (k0, k1), block 0 of stream 6
+ * (docs/algorithms/nystrom.md, "Random numbers"). `a` is an integer below 2^53.
+ *
+ * @example
+ * const out = new Uint32Array(4);
+ * nystromColumnWords(...seedKey(42n), 3, 0, out); // step 3 of the uniform column shuffle
+ */
+export function nystromColumnWords(k0: number, k1: number, a: number, c2: number, out: Uint32Array): void {
+  philox4x32_10(a >>> 0, Math.floor(a / TWO_POW_32), c2, STREAM_NYSTROM_COLUMNS, k0, k1, out);
+}
