@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "randla/control.hpp"
 #include "randla/csr.hpp"
 #include "randla/error.hpp"
 #include "randla/matrix_view.hpp"
@@ -125,5 +126,86 @@ class AbortToken : public Napi::ObjectWrap<AbortToken> {
 Napi::TypedArray to_typed_array(Napi::Env env, const float* data, std::size_t n);
 Napi::TypedArray to_typed_array(Napi::Env env, const double* data, std::size_t n);
 Napi::Object to_js_matrix(Napi::Env env, Napi::TypedArray data, std::int64_t rows, std::int64_t cols);
+
+// The one async shape of a whole-call operation (rsvd, nystrom): `compute(baton, control)` runs
+// on a libuv worker with the baton's cancel flag and progress wired to `onProgress(done, total)`;
+// the promise resolves with `to_js(env, baton)` or rejects with the baton's captured error.
+// Baton needs `std::shared_ptr<std::atomic<bool>> cancel` and `std::optional<CapturedError> error`.
+struct PassProgress {
+  int done, total;
+};
+
+template <class Baton>
+class ProgressWorker : public Napi::AsyncProgressQueueWorker<PassProgress> {
+ public:
+  using Compute = void (*)(Baton&, const RunControl&);
+  using ToJs = Napi::Object (*)(Napi::Env, Baton&);
+
+  // Queues the work and returns its promise.
+  static Napi::Promise queue(Napi::Env env, const char* name, std::unique_ptr<Baton> baton, Napi::Value on_progress,
+                             Compute compute, ToJs to_js) {
+    auto* worker = new ProgressWorker(env, name, std::move(baton), on_progress, compute, to_js);
+    Napi::Promise promise = worker->deferred_.Promise();
+    worker->Queue();
+    return promise;
+  }
+
+ protected:
+  void Execute(const ExecutionProgress& progress) override {
+    RunControl control;
+    control.cancel = baton_->cancel.get();
+    if (!on_progress_.IsEmpty()) {
+      control.progress = [&progress](int done, int total) {
+        const PassProgress p{done, total};
+        progress.Send(&p, 1);
+      };
+    }
+    compute_(*baton_, control);
+  }
+  void OnProgress(const PassProgress* passes, size_t count) override {
+    if (on_progress_.IsEmpty() || count == 0) return;
+    Napi::Env env = Env();
+    Napi::HandleScope scope(env);
+    const PassProgress& last = passes[count - 1];
+    // The facade wraps the user's callback so it never throws into native code.
+    on_progress_.Call({Napi::Number::New(env, last.done), Napi::Number::New(env, last.total)});
+  }
+  void OnOK() override {
+    Napi::Env env = Env();
+    if (baton_->error) {
+      const auto& e = *baton_->error;
+      deferred_.Reject(to_js_error(env, e.code, e.message, e.argument).Value());
+    } else {
+      deferred_.Resolve(to_js_(env, *baton_));
+    }
+  }
+  void OnError(const Napi::Error& error) override { deferred_.Reject(error.Value()); }
+
+ private:
+  ProgressWorker(Napi::Env env, const char* name, std::unique_ptr<Baton> baton, Napi::Value on_progress, Compute compute,
+                 ToJs to_js)
+      : Napi::AsyncProgressQueueWorker<PassProgress>(env, name),
+        baton_(std::move(baton)),
+        deferred_(Napi::Promise::Deferred::New(env)),
+        compute_(compute),
+        to_js_(to_js) {
+    if (on_progress.IsFunction()) on_progress_ = Napi::Persistent(on_progress.As<Napi::Function>());
+  }
+
+  std::unique_ptr<Baton> baton_;
+  Napi::Promise::Deferred deferred_;
+  Napi::FunctionReference on_progress_;
+  Compute compute_;
+  ToJs to_js_;
+};
+
+// The sync twin: computes on the caller, throws the captured error or returns to_js.
+template <class Baton>
+Napi::Value run_sync(Napi::Env env, Baton& baton, void (*compute)(Baton&, const RunControl&),
+                     Napi::Object (*to_js)(Napi::Env, Baton&)) {
+  compute(baton, RunControl{});
+  if (baton.error) throw to_js_error(env, baton.error->code, baton.error->message, baton.error->argument);
+  return to_js(env, baton);
+}
 
 }  // namespace randla::bindings

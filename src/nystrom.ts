@@ -5,13 +5,14 @@
 // correct for indefinite matrices. Validates and normalises the input, picks a backend.
 import { selectBackend, type BackendName } from './backend/index.js';
 import { referenceBackend } from './backend/reference/index.js';
+import { checkedResult } from './backend/reference/operator_driver.js';
 import type { Backend } from './backend/types.js';
 import type { NystromInput, NystromMethod, NystromOutput, NystromRequest, NystromSampling } from './backend/types.js';
 import { ErrorCode, invalid, RandlaError } from './errors.js';
 import { toMatrix, type MatrixInput } from './matrix.js';
 import { randomSeed, rejectUnknownOptions } from './options.js';
 import type { KernelMatrix, Matrix, Progress, SymmetricOperator } from './types.js';
-import { expectBoolean, expectFinite, expectInteger, expectMatrix, expectObject, expectOneOf, expectSeed } from './validate.js';
+import { expectBoolean, expectFinite, expectInteger, expectObject, expectOneOf, expectSeed } from './validate.js';
 
 export interface NystromOptions {
   /** r, eigenpairs returned (1 ≤ r ≤ columns). */
@@ -89,32 +90,21 @@ function networkOf(value: unknown): NetworkHandle | undefined {
 
 /** The operator's columns checked (shape, finite) and converted to col-major f64. */
 function checkedColumns(op: SymmetricOperator, n: number): (indices: Int32Array) => Float64Array | Promise<Float64Array> {
-  const convert = (result: unknown, indices: Int32Array): Float64Array => {
-    if (result === null || typeof result !== 'object') throw invalid('A.columns', 'a Matrix { data, rows, cols, layout } as the result', result);
-    const M = expectMatrix(result, 'A.columns');
-    if (M.rows !== n || M.cols !== indices.length) {
-      throw new RandlaError(ErrorCode.SHAPE, `Expected a ${n} x ${indices.length} matrix from A.columns but received ${M.rows} x ${M.cols}`, {
-        argument: 'A.columns',
-      });
-    }
-    expectFinite(M, 'A.columns');
-    const out = new Float64Array(n * indices.length);
-    const { data } = M;
-    if (M.layout === 'col-major') out.set(data);
-    else for (let i = 0; i < n; i++) for (let j = 0; j < indices.length; j++) out[i + j * n] = data[i * indices.length + j]!;
-    return out;
-  };
   return (indices) => {
+    const convert = (r: unknown) => checkedResult(r, 'A.columns', n, indices.length, `${indices.length} indices`, true);
     const r = op.columns(Int32Array.from(indices));
-    return r instanceof Promise ? r.then((v) => convert(v, indices)) : convert(r, indices);
+    return r instanceof Promise ? r.then(convert) : convert(r);
   };
 }
 
-function checkedDiagonal(op: SymmetricOperator, n: number): (() => Float64Array | Promise<Float64Array>) | undefined {
+/**
+ * The operator's diagonal(), type-checked; its length and finiteness are checked by the driver
+ * that uses it (backend/reference/nystrom.ts), so they are not scanned twice.
+ */
+function checkedDiagonal(op: SymmetricOperator): (() => Float64Array | Promise<Float64Array>) | undefined {
   if (typeof op.diagonal !== 'function') return undefined;
   const convert = (d: unknown): Float64Array => {
-    if (!(d instanceof Float64Array) || d.length !== n) throw invalid('A.diagonal', `a Float64Array of length ${n}`, d);
-    for (let i = 0; i < n; i++) if (!Number.isFinite(d[i])) throw new RandlaError(ErrorCode.NOT_FINITE, `Expected finite values for A.diagonal but received ${d[i]} at ${i}`, { argument: 'A.diagonal' });
+    if (!(d instanceof Float64Array)) throw invalid('A.diagonal', 'a Float64Array as the result', d);
     return d;
   };
   return () => {
@@ -187,7 +177,7 @@ function prepare(input: unknown, options: NystromOptions): Prepared {
     defaultCoords = points;
   } else if (isSymmetricOperator(input)) {
     n = expectInteger(input.size, 'A.size', 1);
-    const diagonal = checkedDiagonal(input, n);
+    const diagonal = checkedDiagonal(input);
     nystromInput = { kind: 'operator', size: n, columns: checkedColumns(input, n), ...(diagonal ? { diagonal } : {}) };
   } else {
     const A = toMatrix(input, 'A');
@@ -282,7 +272,7 @@ function forBackend(prepared: Prepared, backendName: string): NystromRequest {
  *
  * @example
  * ```ts
- * import { nystrom } from 'randla';
+ * import { matrix, nystrom } from 'randla';
  * const points = matrix(Float64Array.from({ length: 2000 }, Math.random), 1000, 2);
  * const { values, vectors } = await nystrom({ kernel: 'rbf', points, gamma: 5 }, { rank: 10, columns: 100, sampling: 'rpcholesky', seed: 1 });
  * ```

@@ -109,10 +109,6 @@ class NetworkWrap : public Napi::ObjectWrap<NetworkWrap> {
   std::shared_ptr<const VorticalNetwork> net_;
 };
 
-struct Pass {
-  int done, total;
-};
-
 struct KernelInput {
   KernelKind kind;
   InputMatrix points;
@@ -224,66 +220,14 @@ Napi::Object to_js(Napi::Env env, NystromBaton& b) {
   return out;
 }
 
-class NystromWorker : public Napi::AsyncProgressQueueWorker<Pass> {
- public:
-  NystromWorker(Napi::Env env, std::unique_ptr<NystromBaton> baton, Napi::Value on_progress)
-      : Napi::AsyncProgressQueueWorker<Pass>(env, "randla.nystrom"),
-        baton_(std::move(baton)),
-        deferred_(Napi::Promise::Deferred::New(env)) {
-    if (on_progress.IsFunction()) on_progress_ = Napi::Persistent(on_progress.As<Napi::Function>());
-  }
-  Napi::Promise promise() const { return deferred_.Promise(); }
-
- protected:
-  void Execute(const ExecutionProgress& progress) override {
-    RunControl control;
-    control.cancel = baton_->cancel.get();
-    if (!on_progress_.IsEmpty()) {
-      control.progress = [&progress](int done, int total) {
-        const Pass p{done, total};
-        progress.Send(&p, 1);
-      };
-    }
-    compute(*baton_, control);
-  }
-  void OnProgress(const Pass* passes, size_t count) override {
-    if (on_progress_.IsEmpty() || count == 0) return;
-    Napi::Env env = Env();
-    Napi::HandleScope scope(env);
-    const Pass& last = passes[count - 1];
-    on_progress_.Call({Napi::Number::New(env, last.done), Napi::Number::New(env, last.total)});
-  }
-  void OnOK() override {
-    Napi::Env env = Env();
-    if (baton_->error) {
-      const auto& e = *baton_->error;
-      deferred_.Reject(to_js_error(env, e.code, e.message, e.argument).Value());
-    } else {
-      deferred_.Resolve(to_js(env, *baton_));
-    }
-  }
-  void OnError(const Napi::Error& error) override { deferred_.Reject(error.Value()); }
-
- private:
-  std::unique_ptr<NystromBaton> baton_;
-  Napi::Promise::Deferred deferred_;
-  Napi::FunctionReference on_progress_;
-};
-
-// nystrom(input, options, onProgress?) -> Promise<{ values, vectors, indices?, method, columns }>
+// nystrom(A, options, onProgress?) -> Promise
 Napi::Value nystrom_async(const Napi::CallbackInfo& info) {
-  auto baton = read_baton(info);
-  auto* worker = new NystromWorker(info.Env(), std::move(baton), info[2]);
-  Napi::Promise promise = worker->promise();
-  worker->Queue();
-  return promise;
+  return ProgressWorker<NystromBaton>::queue(info.Env(), "randla.nystrom", read_baton(info), info[2], compute, to_js);
 }
 
 Napi::Value nystrom_sync(const Napi::CallbackInfo& info) {
   auto baton = read_baton(info);
-  compute(*baton, RunControl{});
-  if (baton->error) throw to_js_error(info.Env(), baton->error->code, baton->error->message, baton->error->argument);
-  return to_js(info.Env(), *baton);
+  return run_sync(info.Env(), *baton, compute, to_js);
 }
 
 }  // namespace

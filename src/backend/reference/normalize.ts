@@ -6,7 +6,7 @@
 import { RandlaError, ErrorCode } from '../../errors.js';
 import type { Normalizer } from '../../types.js';
 import type { DenseKernels } from '../types.js';
-import { householderQ, luPermutedLower, multiplyTransposed, smallSvd } from './dense.js';
+import { householderQ, luPermutedLower, multiplyTransposed, smallSvd, solveUpperRight } from './dense.js';
 
 /** Unit roundoff of f64, the precision every block of the reference backend is held in. */
 const UNIT_ROUNDOFF = 2 ** -53;
@@ -37,23 +37,6 @@ function cholesky(G: Float64Array, l: number, last = false): Float64Array | unde
   return R;
 }
 
-/** Y·R⁻¹ for upper triangular R (the trsm of CholeskyQR), a fresh m × l block. */
-function solveUpperRight(Y: Float64Array, m: number, l: number, R: Float64Array): Float64Array {
-  const X = Y.slice(0, m * l);
-  for (let j = 0; j < l; j++) {
-    const xj = j * m;
-    for (let i = 0; i < j; i++) {
-      const r = R[i + j * l]!;
-      if (r === 0) continue;
-      const xi = i * m;
-      for (let t = 0; t < m; t++) X[xj + t]! -= X[xi + t]! * r;
-    }
-    const inv = 1 / R[j + j * l]!;
-    for (let t = 0; t < m; t++) X[xj + t]! *= inv;
-  }
-  return X;
-}
-
 /**
  * CholeskyQR2 of the tall column-major block Y (m × l): twice G = YᵀY, R = chol(G), Y ← Y·R⁻¹.
  * When the first Cholesky fails, one shifted step first (shifted CholeskyQR3):
@@ -71,7 +54,7 @@ export function choleskyQr2(Y: Float64Array, m: number, l: number): Float64Array
   let rounds: number;
   const R = cholesky(G, l);
   if (R) {
-    X = solveUpperRight(Y, m, l, R);
+    X = solveUpperRight(Y, m, R, l);
     rounds = 1;
   } else {
     let frobenius2 = 0;
@@ -80,13 +63,13 @@ export function choleskyQr2(Y: Float64Array, m: number, l: number): Float64Array
     for (let j = 0; j < l; j++) G[j + j * l]! += shift;
     const Rs = cholesky(G, l);
     if (!Rs) return householderQ(Y, m, l);
-    X = solveUpperRight(Y, m, l, Rs);
+    X = solveUpperRight(Y, m, Rs, l);
     rounds = 2;
   }
   for (let r = 0; r < rounds; r++) {
     const Rr = cholesky(multiplyTransposed(X, m, l, X, l), l, r === rounds - 1);
     if (!Rr) return householderQ(X, m, l);
-    X = solveUpperRight(X, m, l, Rr);
+    X = solveUpperRight(X, m, Rr, l);
   }
   return X;
 }

@@ -11,17 +11,18 @@ import { runAsync } from './passes.js';
 import { rsvdSteps } from './rsvd.js';
 
 /**
- * The result of `name` (`A.matmul` or `A.rmatmul`) for an X with `l` columns: checked to be a
- * Matrix of `rows` × l (ERR_RANDLA_SHAPE otherwise) with finite entries (ERR_RANDLA_NOT_FINITE,
- * when `checkFinite`), copied into a fresh column-major Float64Array.
+ * What a user's callback `name` returned (`A.matmul`, `A.rmatmul`, a SymmetricOperator's
+ * `A.columns`): checked to be a Matrix of `rows` × l (ERR_RANDLA_SHAPE otherwise; `why` says what
+ * fixed that shape, e.g. "X is 30 x 5") with finite entries (ERR_RANDLA_NOT_FINITE, when
+ * `checkFinite`), copied into a fresh column-major Float64Array.
  */
-function checkedResult(result: unknown, name: string, rows: number, l: number, inner: number, checkFinite: boolean): Float64Array {
+export function checkedResult(result: unknown, name: string, rows: number, l: number, why: string, checkFinite: boolean): Float64Array {
   if (result === null || typeof result !== 'object') throw invalid(name, 'a Matrix { data, rows, cols, layout } as the result', result);
   const R = expectMatrix(result, name);
   if (R.rows !== rows || R.cols !== l) {
     throw new RandlaError(
       ErrorCode.SHAPE,
-      `Expected a ${rows} x ${l} matrix from ${name} (X is ${inner} x ${l}) but received ${R.rows} x ${R.cols}`,
+      `Expected a ${rows} x ${l} matrix from ${name} (${why}) but received ${R.rows} x ${R.cols}`,
       { argument: name },
     );
   }
@@ -49,7 +50,7 @@ function matrixFreeOperator(op: LinearOperator, checkFinite: boolean): Operator 
     const name = transpose ? 'A.rmatmul' : 'A.matmul';
     const arg: Matrix<Float64Array> = { data: X.slice(0, inner * l), rows: inner, cols: l, layout: 'col-major' };
     const result = transpose ? op.rmatmul(arg) : op.matmul(arg);
-    return andThen(result as Matrix | Promise<Matrix>, (r) => checkedResult(r, name, outRows, l, inner, checkFinite));
+    return andThen(result as Matrix | Promise<Matrix>, (r) => checkedResult(r, name, outRows, l, `X is ${inner} x ${l}`, checkFinite));
   };
   return {
     rows,
