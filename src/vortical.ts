@@ -82,18 +82,65 @@ export class VorticalNetwork implements SymmetricOperator {
     return new Float64Array(this.size);
   }
 
-  /** A·x (O(N²), matrix-free: a reference for Lanczos, not a fast path). */
-  multiply(x: ArrayLike<number>): Float64Array {
-    if (this.native) {
-      if (x.length !== this.size) throw new RandlaError(ErrorCode.SHAPE, `Expected a vector of length ${this.size} for x but received length ${x.length}`, { argument: 'x' });
-      return this.native.multiply(Float64Array.from(x));
-    }
-    return this.reference.multiply(x);
+  /**
+   * A·x for a vector of length N, or A·X for an N × b Matrix (either layout; the result is
+   * col-major). O(N²·b) and matrix-free: the exact reference for Lanczos and for checking a
+   * Nyström approximation, not a fast path. Runs on a worker thread when native; the input is
+   * copied first and never changed.
+   */
+  async multiply(x: ArrayLike<number>): Promise<Float64Array>;
+  async multiply(x: Matrix): Promise<Matrix<Float64Array>>;
+  async multiply(x: ArrayLike<number> | Matrix): Promise<Float64Array | Matrix<Float64Array>> {
+    const { block, b, matrix } = this.productInput(x);
+    const y = this.native ? await this.native.multiply(block, b) : this.referenceProduct(block, b);
+    return matrix ? { data: y, rows: this.size, cols: b, layout: 'col-major' } : y;
   }
 
-  /** Strength s_i = Σ_j A_ij of each node. */
-  strength(): Float64Array {
+  /** multiply() on the calling thread (blocks it for O(N²·b) work). */
+  multiplySync(x: ArrayLike<number>): Float64Array;
+  multiplySync(x: Matrix): Matrix<Float64Array>;
+  multiplySync(x: ArrayLike<number> | Matrix): Float64Array | Matrix<Float64Array> {
+    const { block, b, matrix } = this.productInput(x);
+    const y = this.native ? this.native.multiplySync(block, b) : this.referenceProduct(block, b);
+    return matrix ? { data: y, rows: this.size, cols: b, layout: 'col-major' } : y;
+  }
+
+  /** Strength s_i = Σ_j A_ij of each node (O(N²); a worker thread when native). */
+  async strength(): Promise<Float64Array> {
     return this.native ? this.native.strength() : this.reference.strength();
+  }
+
+  /** strength() on the calling thread. */
+  strengthSync(): Float64Array {
+    return this.native ? this.native.strengthSync() : this.reference.strength();
+  }
+
+  // A vector or an N × b Matrix as one N × b col-major f64 block (a fresh copy).
+  private productInput(x: ArrayLike<number> | Matrix): { block: Float64Array; b: number; matrix: boolean } {
+    if (x !== null && typeof x === 'object' && 'rows' in x && 'cols' in x && 'data' in x && !ArrayBuffer.isView(x)) {
+      const m = toMatrix(x as Matrix, 'x');
+      if (m.rows !== this.size || m.cols < 1) {
+        throw new RandlaError(ErrorCode.SHAPE, `Expected a ${this.size} × b matrix (b ≥ 1) for x but received ${m.rows} × ${m.cols}`, { argument: 'x' });
+      }
+      const block = new Float64Array(m.rows * m.cols);
+      for (let c = 0; c < m.cols; c++) {
+        for (let i = 0; i < m.rows; i++) block[c * m.rows + i] = m.layout === 'col-major' ? m.data[c * m.rows + i]! : m.data[i * m.cols + c]!;
+      }
+      return { block, b: m.cols, matrix: true };
+    }
+    if (x === null || typeof x !== 'object' || typeof (x as ArrayLike<number>).length !== 'number') {
+      throw new RandlaError(ErrorCode.INVALID_ARGUMENT, `Expected a vector of length ${this.size} or a ${this.size} × b Matrix for x but received ${x === null ? 'null' : typeof x}`, { argument: 'x' });
+    }
+    const vector = x as ArrayLike<number>;
+    if (vector.length !== this.size) throw new RandlaError(ErrorCode.SHAPE, `Expected a vector of length ${this.size} for x but received length ${vector.length}`, { argument: 'x' });
+    return { block: Float64Array.from(vector), b: 1, matrix: false };
+  }
+
+  private referenceProduct(block: Float64Array, b: number): Float64Array {
+    const n = this.size;
+    const out = new Float64Array(n * b);
+    for (let c = 0; c < b; c++) out.set(this.reference.multiply(block.subarray(c * n, (c + 1) * n)), c * n);
+    return out;
   }
 
   /** A node vector laid back on the ny × nx grid (zero off the network). */

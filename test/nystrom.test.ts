@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 
 import { matrix, nystrom, nystromSync, RandlaError, type Matrix, type SymmetricOperator } from '../src/index.js';
 import { BACKENDS } from './helpers/backends.js';
-import { tolerance } from './helpers/tolerance.js';
+import { EPS64, expectAtMost, flow, tolerance } from './helpers/tolerance.js';
 
 /** A = V diag(λ) Vᵀ with V seeded orthonormal columns (Gram–Schmidt of a deterministic matrix). */
 function lowRankSymmetric(n: number, lambdas: number[], seed = 1): Matrix<Float64Array> {
@@ -166,5 +166,42 @@ describe.each(BACKENDS)('vortical network on $name', ({ name, available }) => {
     expect(r.method).toBe('indefinite');
     expect(r.values[0]!).toBeGreaterThan(0);
     for (let i = 0; i < net.size; i++) expect(r.vectors.data[i * 3]!).toBeGreaterThan(-1e-12);
+  });
+
+  it.skipIf(!available)('multiply: a block equals dense A·X and its one-column products; sync = async; bad x', async () => {
+    const { lambOseenField, vorticalNetwork } = await import('../src/index.js');
+    const field = lambOseenField({ nx: 30, ny: 30, lx: 1, ly: 1, vortices: [{ x: 0.4, y: 0.5, circulation: 1, coreRadius: 0.1 }] });
+    const net = vorticalNetwork(field, { relativeThreshold: 0.02, backend: name });
+    const n = net.size, b = 11;
+    const A = net.columns(Int32Array.from({ length: n }, (_, j) => j));
+    const X = matrix(Float64Array.from({ length: n * b }, (_, k) => Math.cos(0.013 * ((k * k) % 977) + 0.5)), n, b, 'row-major');
+    const before = Float64Array.from(X.data);
+    const Y = await net.multiply(X);
+    expect(Y.rows).toBe(n);
+    expect(Y.cols).toBe(b);
+    expect(Y.layout).toBe('col-major');
+    expect(X.data).toEqual(before);
+    expect(net.multiplySync(X).data).toEqual(Y.data);
+    let worst = 0;
+    for (let c = 0; c < b; c++) {
+      const x = Float64Array.from({ length: n }, (_, i) => X.data[i * b + c]!);
+      const y = await net.multiply(x);
+      for (let i = 0; i < n; i++) {
+        expect(y[i]).toBe(Y.data[c * n + i]);
+        let expected = 0, magnitude = 0;
+        for (let j = 0; j < n; j++) {
+          expected += A.data[j * n + i]! * x[j]!;
+          magnitude += Math.abs(A.data[j * n + i]! * x[j]!);
+        }
+        worst = Math.max(worst, Math.abs(y[i]! - expected) / magnitude);
+      }
+    }
+    // Each sum of n terms carries n·u of rounding; the entries a few u more.
+    expectAtMost(worst, (n + 2) * EPS64 + flow.vorticalEntry, 'multiply vs dense A·X, relative to Σ|A||x|');
+    const s = await net.strength();
+    expect(net.strengthSync()).toEqual(s);
+    await expect(net.multiply(new Float64Array(3))).rejects.toMatchObject({ code: 'ERR_RANDLA_SHAPE', argument: 'x' });
+    await expect(net.multiply(matrix(new Float64Array(n * 0 + 6), 3, 2))).rejects.toMatchObject({ code: 'ERR_RANDLA_SHAPE', argument: 'x' });
+    await expect(net.multiply(null as unknown as Float64Array)).rejects.toMatchObject({ code: 'ERR_RANDLA_INVALID_ARGUMENT', argument: 'x' });
   });
 });

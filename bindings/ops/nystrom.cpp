@@ -2,6 +2,8 @@
 // native/src/cpu/nystrom.cpp) and of vortical flow networks (native/src/cpu/vortical_network.cpp):
 // nystrom() runs in an AsyncProgressQueueWorker, nystromSync() on the caller; a VorticalNetwork
 // object holds the native network, whose columns the worker computes without JS.
+#include <atomic>
+#include <cmath>
 #include <memory>
 #include <optional>
 #include <string>
@@ -34,7 +36,9 @@ class NetworkWrap : public Napi::ObjectWrap<NetworkWrap> {
   static Napi::Function define(Napi::Env env) {
     return DefineClass(env, "VorticalNetwork",
                        {InstanceMethod<&NetworkWrap::columns_js>("columns"), InstanceMethod<&NetworkWrap::multiply_js>("multiply"),
-                        InstanceMethod<&NetworkWrap::strength_js>("strength"), InstanceMethod<&NetworkWrap::nodes_js>("nodes"),
+                        InstanceMethod<&NetworkWrap::multiply_sync_js>("multiplySync"),
+                        InstanceMethod<&NetworkWrap::strength_js>("strength"),
+                        InstanceMethod<&NetworkWrap::strength_sync_js>("strengthSync"), InstanceMethod<&NetworkWrap::nodes_js>("nodes"),
                         InstanceMethod<&NetworkWrap::coords_js>("coords"),
                         InstanceMethod<&NetworkWrap::circulation_js>("circulation")});
   }
@@ -74,22 +78,69 @@ class NetworkWrap : public Napi::ObjectWrap<NetworkWrap> {
     if (auto error = capture([&] { net_->columns(idx, out); })) throw to_js_error(env, error->code, error->message, error->argument);
     return to_typed_array(env, out.data.data(), out.data.size());
   }
-  // multiply(x: Float64Array) -> Float64Array, A·x
+  // multiply(X: Float64Array, b) -> Promise<Float64Array>: A·X for an N × b col-major block, on a
+  // libuv worker (O(N²·b)); multiplySync(X, b) computes on the caller. X is copied first, since
+  // JS may rewrite it while the worker runs.
   Napi::Value multiply_js(const Napi::CallbackInfo& info) {
+    auto baton = read_product(info);
+    return ProgressWorker<ProductBaton>::queue(info.Env(), "randla.vorticalNetwork.multiply", std::move(baton),
+                                               Napi::Value(), compute_product, product_to_js);
+  }
+  Napi::Value multiply_sync_js(const Napi::CallbackInfo& info) {
+    auto baton = read_product(info);
+    return run_sync(info.Env(), *baton, compute_product, product_to_js);
+  }
+  // strength() -> Promise<Float64Array>, the row sums A·1 (O(N²)); strengthSync() on the caller.
+  Napi::Value strength_js(const Napi::CallbackInfo& info) {
+    return ProgressWorker<ProductBaton>::queue(info.Env(), "randla.vorticalNetwork.strength", ones_product(), Napi::Value(),
+                                               compute_product, product_to_js);
+  }
+  Napi::Value strength_sync_js(const Napi::CallbackInfo& info) {
+    auto baton = ones_product();
+    return run_sync(info.Env(), *baton, compute_product, product_to_js);
+  }
+
+  struct ProductBaton {
+    std::shared_ptr<const VorticalNetwork> net;
+    std::vector<double> X, Y;
+    std::int64_t b = 1;
+    std::shared_ptr<std::atomic<bool>> cancel = std::make_shared<std::atomic<bool>>(false);
+    std::optional<CapturedError> error;
+  };
+  std::unique_ptr<ProductBaton> read_product(const Napi::CallbackInfo& info) const {
     Napi::Env env = info.Env();
+    const std::int64_t n = net_->size();
+    if (!info[1].IsNumber()) throw_invalid(env, "Expected a column count for x", "x");
+    const double b = info[1].As<Napi::Number>().DoubleValue();
+    if (!(b >= 1) || b != std::floor(b) || b * static_cast<double>(n) > 9007199254740991.0) {
+      throw_invalid(env, "Expected a positive integer column count for x but received " + std::to_string(b), "x");
+    }
+    const auto expected = static_cast<std::size_t>(b) * static_cast<std::size_t>(n);
     if (!info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array ||
-        static_cast<std::int64_t>(info[0].As<Napi::Float64Array>().ElementLength()) != net_->size()) {
-      throw_invalid(env, "Expected a Float64Array of length " + std::to_string(net_->size()) + " for x", "x");
+        info[0].As<Napi::Float64Array>().ElementLength() != expected) {
+      throw_invalid(env, "Expected a Float64Array of length " + std::to_string(expected) + " for x", "x");
     }
     const Napi::Float64Array x = info[0].As<Napi::Float64Array>();
-    const std::vector<double> copy(x.Data(), x.Data() + x.ElementLength());  // x may be rewritten by JS later
-    std::vector<double> y(copy.size());
-    if (auto error = capture([&] { net_->multiply(copy.data(), y.data()); })) throw to_js_error(env, error->code, error->message, error->argument);
-    return to_typed_array(env, y.data(), y.size());
+    auto baton = std::make_unique<ProductBaton>();
+    baton->net = net_;
+    baton->b = static_cast<std::int64_t>(b);
+    baton->X.assign(x.Data(), x.Data() + x.ElementLength());
+    return baton;
   }
-  Napi::Value strength_js(const Napi::CallbackInfo& info) {
-    const std::vector<double> s = net_->strength();
-    return to_typed_array(info.Env(), s.data(), s.size());
+  std::unique_ptr<ProductBaton> ones_product() const {
+    auto baton = std::make_unique<ProductBaton>();
+    baton->net = net_;
+    baton->X.assign(static_cast<std::size_t>(net_->size()), 1.0);
+    return baton;
+  }
+  static void compute_product(ProductBaton& baton, const RunControl&) {
+    baton.error = capture([&] {
+      baton.Y.resize(baton.X.size());
+      baton.net->multiply(baton.X.data(), baton.b, baton.Y.data());
+    });
+  }
+  static Napi::Object product_to_js(Napi::Env env, ProductBaton& baton) {
+    return to_typed_array(env, baton.Y.data(), baton.Y.size());
   }
   Napi::Value nodes_js(const Napi::CallbackInfo& info) {
     const auto& nodes = net_->nodes();

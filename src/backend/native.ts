@@ -16,8 +16,11 @@ interface AbortToken {
 /** A native vortical network (bindings/ops/nystrom.cpp). */
 export interface NativeVorticalNetwork {
   columns(indices: Int32Array): Float64Array;
-  multiply(x: Float64Array): Float64Array;
-  strength(): Float64Array;
+  /** A·X for an N × b col-major block, on a libuv worker. */
+  multiply(x: Float64Array, b: number): Promise<Float64Array>;
+  multiplySync(x: Float64Array, b: number): Float64Array;
+  strength(): Promise<Float64Array>;
+  strengthSync(): Float64Array;
   nodes(): Int32Array;
   coords(): Float64Array;
   circulation(): Float64Array;

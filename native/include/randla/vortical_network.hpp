@@ -52,9 +52,13 @@ class VorticalNetwork {
   void columns(const std::vector<std::int64_t>& idx, DenseMatrix<double>& out) const;
   // diag(A): zeros (no self-interaction).
   std::vector<double> diagonal() const;
-  // y = A·x for x, y of length N (y must not alias x). O(N²), threaded over rows, each row summed
-  // in ascending j: a matrix-free reference (Lanczos), not a fast path.
+  // y = A·x for x, y of length N (y must not alias x): multiply(x, 1, y).
   void multiply(const double* x, double* y) const;
+  // Y = A·X for N × b col-major blocks (Y must not alias X). O(N²·b), matrix-free: each weight is
+  // computed as columns() computes it, then used for up to 8 columns of X at once; threaded over
+  // rows, each row summed in a fixed order, so the result does not depend on the thread count.
+  // A reference (Lanczos), not a fast path; the AVX-512 kernel is used where the CPU has it.
+  void multiply(const double* X, std::int64_t b, double* Y) const;
   // Row sums s_i = Σ_j A_ij (the out-strength; for α = 0.5 the strength of node i).
   std::vector<double> strength() const;
 
