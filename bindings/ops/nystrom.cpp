@@ -17,19 +17,6 @@
 namespace randla::bindings {
 namespace {
 
-// The network as the Nyström driver sees it: a symmetric operator with a zero diagonal.
-class NetworkOperator final : public SymmetricOperator {
- public:
-  explicit NetworkOperator(std::shared_ptr<const VorticalNetwork> net) : net_(std::move(net)) {}
-  std::int64_t size() const override { return net_->size(); }
-  void columns(const std::vector<std::int64_t>& idx, DenseMatrix<double>& out) const override { net_->columns(idx, out); }
-  bool has_diagonal() const override { return true; }
-  std::vector<double> diagonal() const override { return net_->diagonal(); }
-
- private:
-  std::shared_ptr<const VorticalNetwork> net_;
-};
-
 // new VorticalNetwork(vorticity, dx, dy, { threshold, relativeThreshold, alpha })
 class NetworkWrap : public Napi::ObjectWrap<NetworkWrap> {
  public:
@@ -246,7 +233,7 @@ void compute(NystromBaton& b, const RunControl& control) {
         b.result = nystrom(KernelOperator<double>(kernel->kind, kernel->points.view<double>(), kernel->gamma), b.options, control);
       }
     } else {
-      b.result = nystrom(NetworkOperator(std::get<std::shared_ptr<const VorticalNetwork>>(b.A)), b.options, control);
+      b.result = nystrom(VorticalNetworkOperator(std::get<std::shared_ptr<const VorticalNetwork>>(b.A)), b.options, control);
     }
   });
 }

@@ -13,6 +13,7 @@
 #include "check.hpp"
 #include "cpu/blas_lapack.hpp"
 #include "randla/error.hpp"
+#include "randla/nystrom.hpp"
 #include "randla/threads.hpp"
 #include "randla/vortical_network.hpp"
 #include "tolerance.hpp"
@@ -200,6 +201,56 @@ TEST_CASE("leading eigenvector of the dense adjacency is one-signed (Perron)") {
   for (int i = 0; i < n; ++i) smallest = std::min(smallest, sign * v[i]);
   // An irreducible non-negative matrix has a strictly positive Perron vector.
   CHECK(smallest > 0, "min entry of the sign-fixed Perron vector = " + std::to_string(smallest) + " is positive");
+}
+
+TEST_CASE("Nystrom with 400 columns finds the leading eigenvalue within 3% (median over seeds)") {
+  const auto w = lamb_oseen(grid, grid, spacing, spacing);
+  auto net = std::make_shared<const VorticalNetwork>(w.data(), grid, grid, spacing, spacing, options(0.5));
+  const std::int64_t n = net->size();
+  CHECK(n >= 1000 && n <= 1500, "about 1000-1500 nodes: " + std::to_string(n));
+  // The Perron root from LAPACK on the dense adjacency.
+  DenseMatrix<double> C;
+  net->columns(all_indices(n), C);
+  const int ni = static_cast<int>(n);
+  std::vector<double> values(static_cast<std::size_t>(n));
+  int info = 0, lwork = -1, liwork = -1, iquery = 0;
+  double query = 0;
+  const char jobz = 'N', uplo = 'L';
+  dsyevd_(&jobz, &uplo, &ni, C.data.data(), &ni, values.data(), &query, &lwork, &iquery, &liwork, &info, 1, 1);
+  lwork = static_cast<int>(query);
+  liwork = iquery;
+  std::vector<double> work(static_cast<std::size_t>(lwork));
+  std::vector<int> iwork(static_cast<std::size_t>(liwork));
+  dsyevd_(&jobz, &uplo, &ni, C.data.data(), &ni, values.data(), work.data(), &lwork, iwork.data(), &liwork, &info, 1, 1);
+  CHECK(info == 0, "dsyevd info = " + std::to_string(info));
+  const double perron = values.back();
+  const VorticalNetworkOperator A(net);
+  for (const auto sampling : {NystromSampling::Uniform, NystromSampling::QuasiUniform}) {
+    std::vector<double> errors;
+    for (std::uint64_t seed = 1; seed <= 9; ++seed) {
+      NystromOptions o;
+      o.rank = 5;
+      o.columns = 400;
+      o.sampling = sampling;
+      o.seed = seed;
+      o.coords = net->coords().view();
+      const NystromResult r = nystrom(A, o);
+      CHECK(r.method == NystromMethod::Indefinite, "a zero-diagonal network takes the indefinite core");
+      errors.push_back(std::abs(r.values[0] - perron) / perron);
+    }
+    std::sort(errors.begin(), errors.end());
+    const std::string what = std::string("median relative error of the leading eigenvalue, ") + nystrom_sampling_name(sampling);
+    CHECK_AT_MOST(errors[errors.size() / 2], tol::network_perron_median, what.c_str());
+  }
+  // A directed network is not symmetric: the adapter refuses it.
+  auto directed = std::make_shared<const VorticalNetwork>(w.data(), grid, grid, spacing, spacing, options(0.7));
+  bool refused = false;
+  try {
+    const VorticalNetworkOperator refused_operator(directed);
+  } catch (const Error& e) {
+    refused = e.code() == ErrorCode::NotSymmetric && e.argument() == "A";
+  }
+  CHECK(refused, "the operator of a directed network (alpha = 0.7) throws NotSymmetric naming A");
 }
 
 TEST_CASE("multiply and strength equal dense products") {

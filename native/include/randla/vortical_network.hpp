@@ -10,10 +10,12 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "randla/dense_matrix.hpp"
 #include "randla/matrix_view.hpp"
+#include "randla/symmetric_operator.hpp"
 
 namespace randla {
 
@@ -71,6 +73,24 @@ class VorticalNetwork {
   // |Γ_i|, kept so that each entry costs one sqrt and one division.
   std::vector<double> magnitude_;
   double alpha_ = 0.5;
+};
+
+// The undirected network as Nyström's SymmetricOperator (shares the network): columns() and
+// diagonal() as above, products by multiply(). Throws NotSymmetric for α ≠ 0.5 (a directed
+// network is not symmetric, and Nyström needs a symmetric matrix).
+class VorticalNetworkOperator final : public SymmetricOperator {
+ public:
+  explicit VorticalNetworkOperator(std::shared_ptr<const VorticalNetwork> network);
+  std::int64_t size() const override { return network_->size(); }
+  void columns(const std::vector<std::int64_t>& idx, DenseMatrix<double>& out) const override { network_->columns(idx, out); }
+  bool has_diagonal() const override { return true; }
+  std::vector<double> diagonal() const override { return network_->diagonal(); }
+  bool has_product() const override { return true; }
+  void product(const DenseMatrix<double>& X, DenseMatrix<double>& out) const override;
+  const VorticalNetwork& network() const noexcept { return *network_; }
+
+ private:
+  std::shared_ptr<const VorticalNetwork> network_;
 };
 
 }  // namespace randla

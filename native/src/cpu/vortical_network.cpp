@@ -245,4 +245,18 @@ std::vector<double> VorticalNetwork::strength() const {
   return s;
 }
 
+VorticalNetworkOperator::VorticalNetworkOperator(std::shared_ptr<const VorticalNetwork> network)
+    : network_(std::move(network)) {
+  RANDLA_EXPECTS(network_ != nullptr, "A") << "Expected a vortical network for A but received a null pointer";
+  RANDLA_EXPECTS_CODE(network_->alpha() == 0.5, ErrorCode::NotSymmetric, "A")
+      << "Expected the undirected network (alpha = 0.5) for A but received alpha = " << network_->alpha();
+}
+
+void VorticalNetworkOperator::product(const DenseMatrix<double>& X, DenseMatrix<double>& out) const {
+  RANDLA_EXPECTS_CODE(X.rows == size(), ErrorCode::Shape, "X")
+      << "Expected " << size() << " rows for X but received " << X.rows;
+  out.resize_for_overwrite(X.rows, X.cols);
+  if (X.cols > 0) network_->multiply(X.data.data(), X.cols, out.data.data());
+}
+
 }  // namespace randla
