@@ -139,5 +139,26 @@ constexpr double kernel_product(std::int64_t terms) {
 // Statistical acceptance of Nyström sampling quality (not epsilon-derived): RPCholesky's median
 // trace error at most this fraction of uniform sampling's on clustered points with outliers.
 constexpr double rpcholesky_trace_ratio = 0.5;
+// A vortical network of ~1200 nodes with 400 sampled columns: the median relative error of the
+// leading (Perron) eigenvalue over seeds (the 3 %; a statistical bound, not rounding).
+constexpr double network_perron_median = 0.03;
+
+// CUDA backend against the CPU backend on the same seed (docs/gpu.md): the same passes and the
+// same Ω, but other summation orders (cuBLAS against OpenBLAS) and a device QR before the small
+// SVD, so the outputs differ by rounding amplified by the conditioning of the small SVD:
+// singular values relative, entries of the unit singular vectors absolute. The 1e-10
+// (f64) and 1e-4 (f32) on well-conditioned cases.
+template <class T>
+constexpr double cuda_agrees_with_cpu() {
+  return std::is_same_v<T, double> ? 4.5e5 * eps<double>() : 840 * eps<float>();
+}
+// Gaussian test-matrix entries, device against host, relative: √(−2 ln u1)·cos(2π u2) with the
+// device's log (1 ulp) and cos (2 ulp, CUDA Math API) against glibc's (< 1 ulp), sqrt correctly
+// rounded on both: at most about 4 ulp apart in f64, and the f32 roundings of two such values
+// at most 1 ulp of f32 apart. Every other kind is bit for bit.
+template <class T>
+constexpr double cuda_gaussian_entry() {
+  return 8 * eps<T>();
+}
 
 }  // namespace randla::test
