@@ -242,9 +242,10 @@ function gemmTN(D: Float, r: number, c: number, Y: Float64Array, l: number): Flo
   return Z;
 }
 
-function requireTall(rows: number, cols: number, what: string): void {
-  if (!(rows >= cols && cols >= 0)) {
-    throw new RandlaError(ErrorCode.INTERNAL, `${what} needs a tall block (rows >= cols) but received ${rows} x ${cols}`);
+/** Internal precondition of the kernels below (and of the normalizers): rows ≥ cols ≥ minCols. */
+export function requireTall(rows: number, cols: number, what: string, minCols = 0): void {
+  if (!(rows >= cols && cols >= minCols)) {
+    throw new RandlaError(ErrorCode.INTERNAL, `${what} needs a tall block (rows >= cols >= ${minCols}) but received ${rows} x ${cols}`);
   }
 }
 

@@ -3,10 +3,9 @@
 // Yanagisawa, Fukaya, ETNA 2015) with the shifted CholeskyQR3 fallback of Fukaya, Kannan,
 // Nakatsukasa, Zhang, Yanagisawa, SISC 2020, Algorithm 4.2. Twin of native/src/cpu/normalize.cpp.
 
-import { RandlaError, ErrorCode } from '../../errors.js';
 import type { Normalizer } from '../../types.js';
 import type { DenseKernels } from '../types.js';
-import { householderQ, luPermutedLower, multiplyTransposed, smallSvd, solveUpperRight } from './dense.js';
+import { householderQ, luPermutedLower, multiplyTransposed, requireTall, smallSvd, solveUpperRight } from './dense.js';
 
 /** Unit roundoff of f64, the precision every block of the reference backend is held in. */
 const UNIT_ROUNDOFF = 2 ** -53;
@@ -48,7 +47,7 @@ function cholesky(G: Float64Array, l: number, last = false): Float64Array | unde
  * choleskyQr2(new Float64Array([3, 4]), 2, 1); // ≈ Float64Array [0.6, 0.8]
  */
 export function choleskyQr2(Y: Float64Array, m: number, l: number): Float64Array {
-  requireTall(m, l, 'choleskyQr2');
+  requireTall(m, l, 'choleskyQr2', 1);
   const G = multiplyTransposed(Y, m, l, Y, l);
   let X: Float64Array;
   let rounds: number;
@@ -74,11 +73,6 @@ export function choleskyQr2(Y: Float64Array, m: number, l: number): Float64Array
   return X;
 }
 
-function requireTall(rows: number, cols: number, what: string): void {
-  if (!(rows >= cols && cols >= 1)) {
-    throw new RandlaError(ErrorCode.INTERNAL, `${what} needs a tall block (rows >= cols >= 1) but received ${rows} x ${cols}`);
-  }
-}
 
 /**
  * normalize(Y) of docs/algorithms/rsvd.md for the tall column-major block Y (rows × cols): the

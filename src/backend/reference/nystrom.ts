@@ -112,6 +112,8 @@ function checkedDiagonal(d: Float64Array, n: number): Float64Array {
   return d;
 }
 
+// Like errors.ts invalid(), with `actual` already worded ("12 rows", "'gaussian'"): these
+// messages describe the received value better than its type and value would.
 function invalid(argument: string, expected: string, actual: string): RandlaError {
   return new RandlaError(ErrorCode.INVALID_ARGUMENT, `Expected ${expected} for ${argument} but received ${actual}`, { argument });
 }
