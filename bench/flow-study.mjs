@@ -37,12 +37,14 @@ const { values: args } = parseArgs({
     threads: { type: 'string', default: '2' },
     out: { type: 'string' },
     'no-install': { type: 'boolean', default: false },
+    replot: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 if (args.help) {
   console.log(`usage: node bench/flow-study.mjs [--quick] [--seeds N] [--columns 50,100,200,400]
        [--cases turbulence-128,street-128,turbulence-256,street-256] [--threads 2] [--out DIR] [--no-install]
+--replot FILE redraws the plot and tables from a flow-study.json without computing.
 Needs the native addon and dist/ (npm run build); the dense reference needs bench/.venv (numpy, scipy),
 created as for npm run bench. Full run: about 25 minutes on 2 cores.`);
   process.exit(0);
@@ -54,7 +56,7 @@ if (!backends().find((b) => b.name === 'native' && b.available)) {
   process.exit(1);
 }
 const quick = args.quick;
-const seeds = Number(args.seeds ?? (quick ? 2 : 50));
+let seeds = Number(args.seeds ?? (quick ? 2 : 50));
 const columnList = (args.columns ?? (quick ? '50,100' : '50,100,200,400')).split(',').map(Number);
 const threads = Number(args.threads);
 setThreads(threads);
@@ -163,9 +165,14 @@ async function cached(kind, net, compute) {
   return r;
 }
 
-const results = [];
-const cases = [];
-for (const name of caseNames) {
+let results = [];
+let cases = [];
+if (args.replot) {
+  const saved = JSON.parse(fs.readFileSync(args.replot, 'utf8'));
+  ({ results, cases, seeds } = saved);
+  columnList.splice(0, columnList.length, ...saved.columns);
+}
+for (const name of args.replot ? [] : caseNames) {
   const spec = CASES[name];
   log(`${name}: generating the field`);
   const field = spec.make();
@@ -260,7 +267,10 @@ async function plot() {
     title: { text: 'Nyström on vortical networks: uniform vs quasi-uniform columns', subtitle: [`rank ${RANK}, ${seeds} seeds per point; solid: median, dashed: 95th percentile`], anchor: 'start', fontSize: 13, subtitleFontSize: 10 },
     background: 'white',
     data: { values },
-    facet: { row: { field: 'metric', type: 'nominal', title: null }, column: { field: 'panel', type: 'nominal', title: null } },
+    facet: {
+      row: { field: 'metric', type: 'nominal', title: null, sort: ['eigenvalue error (max of 5)', 'leading eigenvector sin∠'] },
+      column: { field: 'panel', type: 'nominal', title: null, sort: cases.map((c) => `${c.flow}, ${c.nodes} nodes`) },
+    },
     spec: {
       width: 190,
       height: 170,
@@ -269,7 +279,7 @@ async function plot() {
         x: { field: 'columns', type: 'quantitative', scale: { type: 'log', base: 2 }, axis: { values: columnList }, title: 'columns l' },
         y: { field: 'value', type: 'quantitative', scale: { type: 'log' }, axis: { format: '.0e' }, title: 'relative error' },
         color: { field: 'sampling', type: 'nominal', title: null },
-        strokeDash: { field: 'stat', type: 'nominal', title: null },
+        strokeDash: { field: 'stat', type: 'nominal', title: null, scale: { domain: ['median', '95th percentile'], range: [[1, 0], [5, 3]] } },
         detail: { field: 'stat' },
       },
     },
