@@ -161,4 +161,17 @@ constexpr double cuda_gaussian_entry() {
   return 8 * eps<T>();
 }
 
+// Kernel-matrix entries on the device against KernelOperator::entry, in ulps: the exponent
+// −γ·Σ is the CPU's bit for bit (explicitly rounded steps, docs/gpu.md), and exp(x) is within
+// 1 ulp of the exact value on the device (CUDA Math API, double exp) and within 1 ulp with
+// glibc, so the two results are at most 2 ulps apart. The network's columns are bit for bit.
+constexpr std::int64_t cuda_kernel_entry_ulps = 2;
+// GPU Nyström against CPU Nyström on the same seed and the same indices: the eigenvector
+// subspaces (sine of the largest principal angle, ‖U_gpu − U_cpu·(U_cpuᵀU_gpu)‖_F, an upper
+// bound on it). The two differ by the rounding of the n x l QR (CholeskyQR2 against Householder,
+// cuBLAS against OpenBLAS: O(u·κ) in the l x l core), moved by Davis–Kahan's 1 / relative gap
+// of the kept eigenvalues; the test cases have relative gaps above 1e-2, so rounding of 1e-13
+// stays far below this bound. Eigenvalues use cuda_agrees_with_cpu<double>() (relative).
+constexpr double cuda_nystrom_subspace = 1e-8;
+
 }  // namespace randla::test

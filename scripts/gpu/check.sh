@@ -2,16 +2,17 @@
 # On a machine with an NVIDIA GPU and no Node: builds randla's C++ core with the CUDA backend
 # (CMake + ninja, RANDLA_CUDA=ON), runs every ctest test (CPU and GPU), then the benchmarks of
 # docs/gpu.md (randla-cuda against its HBM bound and cusolverDnXgesvdr, torch.svd_lowrank, the
-# CPU backend), and writes logs and a results table to $OUT (default ./gpu-results).
+# CPU backend; Nyström of 256² and 512² vortical networks against the CPU backend), and writes
+# logs and the results tables to $OUT (default ./gpu-results).
 #   scripts/gpu/check.sh [m n k p q]        (default 100000 10000 50 10 2)
 # OpenBLAS: the system's when it has cblas.h, else the Debian packages in .device-debs/
 # (libopenblas0-pthread, libopenblas-pthread-dev, libgfortran5, libquadmath0), unpacked into a
-# private prefix, never into /. STAGES (default "probe build test bench") picks stages.
+# private prefix, never into /. STAGES (default "probe build test bench nystrom") picks stages.
 set -u -o pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 OUT=${OUT:-$ROOT/gpu-results}
 BUILD=${BUILD:-$ROOT/build-gpu}
-STAGES=${STAGES:-probe build test bench}
+STAGES=${STAGES:-probe build test bench nystrom}
 JOBS=${JOBS:-$(nproc)}
 M=${1:-100000} N=${2:-10000} K=${3:-50} P=${4:-10} Q=${5:-2}
 mkdir -p "$OUT"
@@ -85,5 +86,14 @@ if has bench; then
   python3 "$ROOT/scripts/gpu/table.py" "$OUT/bench_cuda.jsonl" "$OUT/bench_torch.jsonl" "$OUT/bench_cpu.jsonl" >"$OUT/results.md"
   cat "$OUT/results.md"
   tail -5 "$OUT/bench.log"
+fi
+if has nystrom; then
+  # Issue 9's Nyström target: 512² network (262 144 nodes), 400 columns, under 0.5 s on the device;
+  # the CPU backend on all cores beside it (median of 3).
+  echo "nystrom: 256² and 512² vortical networks, l=400, r=10"
+  OPENBLAS_THREAD_TIMEOUT=4 timeout 400 "$BUILD/native/bench/randla_bench_cuda_nystrom" 400 10 9 3 256 512 \
+    >"$OUT/bench_nystrom.jsonl" 2>>"$OUT/bench.log" || status=1
+  python3 "$ROOT/scripts/gpu/table.py" --nystrom "$OUT/bench_nystrom.jsonl" >"$OUT/results_nystrom.md"
+  cat "$OUT/results_nystrom.md"
 fi
 exit $status

@@ -40,7 +40,7 @@ GEN=()
 command -v ninja >/dev/null 2>&1 && GEN=(-G Ninja)
 cmake -S "$ROOT" -B "$BUILD" "${GEN[@]}" -DCMAKE_BUILD_TYPE=Release -DRANDLA_CUDA=ON \
   -DCMAKE_CUDA_COMPILER="$CU/bin/nvcc" -DCUDAToolkit_ROOT="$CU"
-cmake --build "$BUILD" -j "$JOBS" --target randla_cuda randla_test_cuda randla_bench_cuda_rsvd
+cmake --build "$BUILD" -j "$JOBS" --target randla_cuda randla_test_cuda randla_bench_cuda_rsvd randla_bench_cuda_nystrom
 
 set +e
 "$BUILD/native/tests/cuda/randla_test_cuda"

@@ -3,6 +3,9 @@
 # bandwidth bound ((2q + 2) reads of A at the measured device-to-device copy rate), and the
 # issue's three ratios (randla f32 against torch.svd_lowrank, the bound and the CPU figure).
 #   python3 table.py bench_cuda.jsonl bench_torch.jsonl bench_cpu.jsonl > results.md
+# With --nystrom, the JSON lines of randla_bench_cuda_nystrom become the Nyström table of
+# docs/gpu.md (device and CPU time per network, the speed-up, the agreement of the two):
+#   python3 table.py --nystrom bench_nystrom.jsonl > results_nystrom.md
 import json
 import sys
 
@@ -83,5 +86,38 @@ def main() -> None:
     print("\n".join(out))
 
 
+def nystrom(path) -> None:
+    rows = read(path)
+    device = next((r for r in rows if r.get("what") == "device"), {})
+    out = [f"Device: {device.get('name', '?')} ({device.get('memory_GiB', '?')} GiB, "
+           f"{device.get('multiprocessors', '?')} SMs, driver {device.get('driver', '?')}, "
+           f"runtime {device.get('runtime', '?')}).", "",
+           "| network | nodes N | l | r | randla-cuda median ms | CPU median ms (threads) | CPU / cuda | "
+           "max rel. eigenvalue diff | subspace distance |",
+           "|---|---|---|---|---|---|---|---|---|"]
+    for grid in sorted({r["grid"] for r in rows if r.get("what") == "nystrom"}):
+        gpu = next((r for r in rows if r.get("what") == "nystrom" and r["grid"] == grid
+                    and r["contender"] == "randla-cuda"), None)
+        cpu = next((r for r in rows if r.get("what") == "nystrom" and r["grid"] == grid
+                    and r["contender"] == "randla CPU"), None)
+        agree = next((r for r in rows if r.get("what") == "nystrom_agreement" and r["grid"] == grid), {})
+        if gpu is None:
+            continue
+        cpu_cell = f"{cpu['median_ms']:.1f} ({cpu.get('threads', '?')})" if cpu else "—"
+        ratio = f"{cpu['median_ms'] / gpu['median_ms']:.1f}" if cpu else "—"
+        out.append(f"| {grid}² | {gpu['n']} | {gpu['l']} | {gpu['r']} | {gpu['median_ms']:.1f} | {cpu_cell} | {ratio} | "
+                   f"{agree.get('max_rel_eigenvalue_diff', float('nan')):.1e} | "
+                   f"{agree.get('subspace_distance', float('nan')):.1e} |")
+    host = next((r for r in rows if r.get("what") == "nystrom_host_steps"), None)
+    if host:
+        out.append("")
+        out.append(f"Host l x l steps alone (l = {host['l']}, {host['threads']} threads): W's syevd "
+                   f"{host['syevd_ms']:.1f} ms, the indefinite core on R {host['indefinite_core_ms']:.1f} ms.")
+    print("\n".join(out))
+
+
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) > 2 and sys.argv[1] == "--nystrom":
+        nystrom(sys.argv[2])
+    else:
+        main()

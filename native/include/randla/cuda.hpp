@@ -1,7 +1,9 @@
 // CUDA backend of the randla core: device query, device memory, Philox test matrices generated
 // in place on the device (Salmon et al., SC 2011; the mapping of docs/rng.md), and the randomized
 // SVD of Halko, Martinsson, Tropp, SIAM Review 2011 (Algorithms 4.4 and 5.1) with the same passes
-// as the CPU backend (docs/algorithms/rsvd.md, docs/gpu.md). Thin wrappers over src/cuda/.
+// as the CPU backend (docs/algorithms/rsvd.md, docs/gpu.md); and Nyström (docs/algorithms/
+// nystrom.md) of vortical networks (Nair & Taira, JFM 2015) and rbf / laplacian kernel matrices
+// with the columns, the basis and the eigenvectors on the device. Thin wrappers over src/cuda/.
 //
 // This header includes no CUDA header: streams travel as `CUstream_st*` (what cudaStream_t
 // is), so code that only calls the backend (tests, bindings) compiles with any C++ compiler.
@@ -18,9 +20,13 @@
 #include <vector>
 
 #include "randla/control.hpp"
+#include "randla/dense_matrix.hpp"
 #include "randla/matrix_view.hpp"
+#include "randla/nystrom.hpp"
 #include "randla/rsvd.hpp"
+#include "randla/symmetric_operator.hpp"
 #include "randla/test_matrix.hpp"
+#include "randla/vortical_network.hpp"
 
 struct CUstream_st;  // cudaStream_t is CUstream_st*
 
@@ -173,5 +179,36 @@ RsvdResult<T> rsvd(const Context& context, DeviceMatrixView<const T> A, const Rs
 template <class T>
 RsvdResult<T> rsvd(const Context& context, MatrixView<const T> A, const RsvdOptions& options,
                    const RunControl& control = {});
+
+// --- Nyström on the device (docs/gpu.md, "Nyström on the device") ---
+
+// A[:, idx] of the vortical network (N x |idx|, col-major, copied back), generated on the device
+// with the operation order of the CPU's VorticalNetwork::columns, so the same bits. Any α.
+// Throws InvalidArgument for an index outside [0, N).
+DenseMatrix<double> network_columns(const Context& context, const VorticalNetwork& network,
+                                    const std::vector<std::int64_t>& idx);
+// A[:, idx] of the rbf / laplacian kernel matrix of the points (n x d, either layout, f32 or
+// f64), generated on the device: the exponent is the CPU's KernelOperator::entry bit for bit,
+// exp is the device's (within 1 ulp of the correctly rounded value, docs/gpu.md). The checks
+// of KernelOperator (kind, gamma, shape, NaN/Inf in the points), then InvalidArgument for an
+// index outside [0, n).
+template <class T>
+DenseMatrix<double> kernel_columns(const Context& context, KernelKind kind, MatrixView<const T> points, double gamma,
+                                   const std::vector<std::int64_t>& idx);
+
+// randla::nystrom of the undirected network (the VorticalNetworkOperator's matrix) with the
+// columns, the basis of C and the eigenvectors on the device and the l x l eigenproblems on the
+// host: the same indices, method and, to rounding, the same pairs as the CPU on the same seed.
+// Sampling uniform or quasi-uniform (drawn on the host); method auto, indefinite or psd.
+// RPCholesky and gaussian sampling and the scaled core are InvalidArgument (they run on the CPU
+// backend); α ≠ 0.5 is NotSymmetric; every other option is checked as on the CPU. Progress
+// reports the l columns once they are computed; an abort is honoured after them.
+NystromResult nystrom_network(const Context& context, const VorticalNetwork& network, const NystromOptions& options,
+                              const RunControl& control = {});
+// The same for the kernel matrix of the points (psd by construction: `auto` takes the psd core
+// and falls back to the indefinite one when its Cholesky fails, as on the CPU).
+template <class T>
+NystromResult nystrom_kernel(const Context& context, KernelKind kind, MatrixView<const T> points, double gamma,
+                             const NystromOptions& options, const RunControl& control = {});
 
 }  // namespace randla::cuda

@@ -127,9 +127,11 @@ NystromPairs nystrom_psd_core(const DenseMatrix<double>& Y, const std::vector<st
 // The psd core given A ≈ F·Fᵀ (RPCholesky): thin SVD of F, λ = σ².
 NystromPairs nystrom_factor_core(const DenseMatrix<double>& F);
 // C·W_K⁺·Cᵀ by C = QR and the eigenpairs of R·W_K⁺·Rᵀ. W_eigvals ascending and W_eigvecs are
-// W's eigendecomposition (symmetric_eigen), K its r_c largest |λ| above τ·max|λ|.
+// W's eigendecomposition (symmetric_eigen), K its r_c largest |λ| above τ·max|λ|. wanted > 0:
+// only the `wanted` pairs of largest |λ| (ties: larger first) are returned, and Q is never formed
+// (its reflectors are applied to those eigenvectors alone); otherwise all l pairs.
 NystromPairs nystrom_indefinite_core(const DenseMatrix<double>& C, const std::vector<double>& W_eigvals,
-                                     const DenseMatrix<double>& W_eigvecs, std::int64_t core_rank, double tau);
+                                     const DenseMatrix<double>& W_eigvecs, std::int64_t core_rank, double tau, std::int64_t wanted = -1);
 // Williams–Seeger: (n / l)·λ_j and √(l / n)·C·v_j / λ_j over the same K.
 NystromPairs nystrom_scaled_core(const DenseMatrix<double>& C, const std::vector<double>& W_eigvals,
                                  const DenseMatrix<double>& W_eigvecs, std::int64_t core_rank, double tau);

@@ -207,7 +207,7 @@ NystromResult nystrom(const SymmetricOperator& A, const NystromOptions& o, const
     }
   }
   if (method == NystromMethod::Indefinite) {
-    canonical(nystrom_indefinite_core(C, w, V, core_rank, tau), r, result);
+    canonical(nystrom_indefinite_core(C, w, V, core_rank, tau, r), r, result);
   } else {
     canonical(nystrom_scaled_core(C, w, V, core_rank, tau), r, result);
   }
