@@ -28,6 +28,9 @@ enum class Stream : std::uint32_t {
   StreamingCoreRight = 5,  //   Ψ of Z = ΦAΨᵀ
   NystromColumns = 6,      // Nyström column sampling: counter (a, c2) = (a lo, a hi, c2, 6)
   NystromSketch = 7,       // Nyström gaussian sketch Ω of Y = AΩ (docs/algorithms/nystrom.md)
+  FlowFields = 8,          // flow-field generators (docs/flow-networks.md; TypeScript only)
+  BootstrapSketch = 9,     // row sketch S of the bootstrap (docs/algorithms/bootstrap.md)
+  BootstrapResample = 10,  // bootstrap resamples: replicate b is block b
 };
 
 RANDLA_HOST_DEVICE inline Philox4x32 philox4x32_10(Philox4x32 counter, std::uint32_t key0,

@@ -257,6 +257,10 @@ export function testMatrix(
 export const STREAM_NYSTROM_COLUMNS = 6;
 /** Nyström sketch: the Gaussian Ω of Y = A·Ω. */
 export const STREAM_NYSTROM_SKETCH = 7;
+/** Row sketch S of the bootstrap (docs/algorithms/bootstrap.md). */
+export const STREAM_BOOTSTRAP_SKETCH = 9;
+/** Bootstrap resamples: replicate b is block b of this stream. */
+export const STREAM_BOOTSTRAP_RESAMPLE = 10;
 
 /**
  * The 53-bit uniform U[a, b] in [0, 1) of two words (docs/rng.md): exact in f64, the same bits in
