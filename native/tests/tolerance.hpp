@@ -174,4 +174,36 @@ constexpr std::int64_t cuda_kernel_entry_ulps = 2;
 // stays far below this bound. Eigenvalues use cuda_agrees_with_cpu<double>() (relative).
 constexpr double cuda_nystrom_subspace = 1e-8;
 
+// --- Bootstrap error estimation (docs/algorithms/bootstrap.md) ---
+// The sketched SVD (LAPACK's SVD of Yᵀ) against a separate LAPACK SVD of Y: singular values
+// relative to σ̃₁, and the sine of the angle between the right vectors, which rounding moves by
+// O(u·σ̃₁/gap); the test spectra have relative gaps above 1/30, so 1e3·eps leaves a wide margin.
+template <class T>
+constexpr double sketched_svd_rounding() {
+  return 1e3 * eps<T>();
+}
+// Exact rank (rank 5, t = 200, k = 5): every resample spans the same row space, so the
+// subspace (vector) error estimate is rounding; the bound 1e-8 (~4.5e7 eps).
+template <class T>
+constexpr double bootstrap_exact_rank_vectors() {
+  return 4.5e7 * eps<T>();
+}
+// Statistical acceptance (not epsilon-derived). Coverage counts out of R runs at nominal 1 − α
+// must lie within this many binomial standard deviations of R·(1 − α) (a two-sided normal tail
+// below 1e-4).
+constexpr double coverage_sigmas = 4.0;
+// The estimate at t₀ extrapolated to 4·t₀, over the true 0.9-quantile measured at 4·t₀ (the band).
+constexpr double extrapolation_low = 0.6;
+constexpr double extrapolation_high = 1.6;
+// Sharpness: the median estimate over the coverage runs, over the empirical (1 − α) quantile of
+// the true error across those runs, lies in [1/f, f]: an estimate that covers by being vacuous
+// (or that is far too small) fails even when the coverage count cannot.
+constexpr double bootstrap_sharpness_factor = 2.5;
+// Sketched least squares on a consistent system (b = A·x in f64, κ(A) ~ 10): x̃ = x up to the
+// rounding of b and of the QR solve, relative to ‖x‖; the bootstrap's spread likewise.
+template <class T>
+constexpr double lstsq_consistent() {
+  return 4.5e5 * eps<T>();
+}
+
 }  // namespace randla::test

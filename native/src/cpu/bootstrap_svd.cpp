@@ -1,0 +1,424 @@
+// Sketched SVD and its bootstrap error estimate: Lopes, Erichson, Mahoney, "Error estimation for
+// sketched SVD via the bootstrap", ICML 2020, Algorithm 1 (exact contract: docs/algorithms/bootstrap.md).
+// Deviation: every SVD is LAPACK's of Yᵀ (n x t, the sketch's rows as columns, so a resample is
+// a gather of contiguous columns), after an LQ when t > n; the factors are those of Y to rounding.
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <type_traits>
+#include <vector>
+
+#include "cpu/blas_lapack.hpp"
+#include "cpu/row_sketch.hpp"
+#include "randla/bootstrap.hpp"
+#include "randla/error.hpp"
+#include "randla/threads.hpp"
+
+extern "C" void dgelqf_(const int* m, const int* n, double* a, const int* lda, double* tau, double* work,
+                        const int* lwork, int* info);
+
+namespace randla {
+namespace {
+
+constexpr std::int64_t kRowBlock = 256;
+constexpr double kMaxExactInteger = 9007199254740992.0;  // 2^53
+
+template <class T>
+void check_shape(MatrixView<const T> A) {
+  RANDLA_EXPECTS_CODE(A.data != nullptr && A.rows >= 1 && A.cols >= 1, ErrorCode::Shape, "A")
+      << "Expected a non-empty matrix for A but received " << A.rows << " x " << A.cols;
+}
+
+void check_rank_and_rows(std::int64_t k, std::int64_t t, std::int64_t n) {
+  RANDLA_EXPECTS(k >= 1 && k <= n, "options.rank")
+      << "Expected an integer in [1, " << n << "] (at most the columns of A) for options.rank but received " << k;
+  RANDLA_EXPECTS(t >= k && t <= kMaxSketchRows, "options.sketchRows")
+      << "Expected an integer in [" << k << ", " << kMaxSketchRows << "] (at least options.rank) for "
+      << "options.sketchRows but received " << t;
+}
+
+// Scratch of one top-k SVD of Y, given as Z = Yᵀ (n x t). The right vectors of Y are Z's left
+// vectors. When t > n, Z = L·Q (LAPACK dgelqf) first and dgesdd (jobz = 'O') factors only the
+// n x n L, whose left vectors are Z's: the t x n orthogonal factors the bootstrap never uses
+// are not formed, which halves a replicate's cost. When t <= n, dgesdd ('O') factors Z itself.
+struct SvdScratch {
+  int n = 0, t = 0, r = 0, lwork = 0;
+  bool reduce = false;
+  std::vector<double> z, l, tau, s, vt, work;
+  std::vector<int> iwork;
+
+  SvdScratch(std::int64_t rows_z, std::int64_t cols_z)
+      : n(blas::dim(rows_z, "cols")), t(blas::dim(cols_z, "sketchRows")), r(std::min(n, t)), reduce(t > n) {
+    z.resize(static_cast<std::size_t>(n) * t);
+    s.resize(static_cast<std::size_t>(r));
+    vt.resize(static_cast<std::size_t>(r) * r);
+    iwork.resize(static_cast<std::size_t>(8) * r);
+    double query = 0;
+    int info = 0;
+    lwork = -1;
+    if (reduce) {
+      l.resize(static_cast<std::size_t>(n) * n);
+      tau.resize(static_cast<std::size_t>(n));
+      dgelqf_(&n, &t, z.data(), &n, tau.data(), &query, &lwork, &info);
+      blas::check_info(info, "gelqf");
+    }
+    double query2 = 0;
+    svd_call(&query2, &info);
+    blas::check_info(info, "gesdd");
+    lwork = std::max({1, static_cast<int>(query), static_cast<int>(query2)});
+    work.resize(static_cast<std::size_t>(lwork));
+  }
+  // dgesdd 'O' on the n x c matrix in a (c = n for L, t for Z): U (n x r) overwrites a.
+  void svd_call(double* w, int* info) {
+    const char jobz = 'O';
+    double* a = reduce ? l.data() : z.data();
+    const int c = reduce ? n : t, ldvt = std::max(1, r), ldu = 1;
+    double dummy = 0;
+    dgesdd_(&jobz, &n, &c, a, &n, s.data(), &dummy, &ldu, vt.data(), &ldvt, w, &lwork, iwork.data(), info, 1);
+  }
+  // Factor z (filled by the caller); then s[j] and vector(j) are Y's j-th pair.
+  void factor() {
+    int info = 0;
+    if (reduce) {
+      dgelqf_(&n, &t, z.data(), &n, tau.data(), work.data(), &lwork, &info);
+      blas::check_info(info, "gelqf");
+      for (int j = 0; j < n; ++j)
+        for (int i = 0; i < n; ++i)
+          l[static_cast<std::size_t>(i + j * n)] = i >= j ? z[static_cast<std::size_t>(i + j * n)] : 0.0;
+    }
+    svd_call(work.data(), &info);
+    blas::check_info(info, "gesdd");
+    if (info > 0) throw Error(ErrorCode::NotConverged, "gesdd: the SVD of the sketch did not converge");
+  }
+  const double* vector(std::int64_t j) const { return (reduce ? l.data() : z.data()) + j * n; }
+};
+
+// Yᵀ (n x t col-major): row q of Y is column q, contiguous.
+std::vector<double> transpose(const DenseMatrix<double>& Y) {
+  const std::int64_t t = Y.rows, n = Y.cols;
+  std::vector<double> yt(static_cast<std::size_t>(n * t));
+  for (std::int64_t j = 0; j < n; ++j)
+    for (std::int64_t q = 0; q < t; ++q) yt[static_cast<std::size_t>(j + q * n)] = Y(q, j);
+  return yt;
+}
+
+// Each column's first largest-|.| entry positive (the sketched solution's canonical sign).
+void canonical_signs(DenseMatrix<double>& V) {
+  for (std::int64_t j = 0; j < V.cols; ++j) {
+    double* v = V.col(j);
+    std::int64_t arg = 0;
+    for (std::int64_t i = 1; i < V.rows; ++i)
+      if (std::abs(v[i]) > std::abs(v[arg])) arg = i;
+    if (v[arg] < 0)
+      for (std::int64_t i = 0; i < V.rows; ++i) v[i] = -v[i];
+  }
+}
+
+// σ̃, Ṽ of Yᵀ given as yt.
+void top_pairs(const std::vector<double>& yt, std::int64_t n, std::int64_t t, std::int64_t k, std::vector<double>& S,
+               DenseMatrix<double>& V) {
+  SvdScratch svd(n, t);
+  std::copy(yt.begin(), yt.end(), svd.z.begin());
+  svd.factor();
+  S.assign(svd.s.begin(), svd.s.begin() + k);
+  V = DenseMatrix<double>(n, k);
+  for (std::int64_t j = 0; j < k; ++j) std::copy(svd.vector(j), svd.vector(j) + n, V.col(j));
+  canonical_signs(V);
+}
+
+// Ũ = orth(A·Ṽ·Σ̃⁻¹): one pass over A, then Householder QR with diag(R) > 0. Columns with
+// σ̃ⱼ = 0 stay zero in the product, so the QR's completion takes their place.
+template <class T>
+DenseMatrix<double> left_vectors(MatrixView<const T> A, const std::vector<double>& S, const DenseMatrix<double>& V) {
+  const std::int64_t m = A.rows, n = A.cols, k = V.cols;
+  DenseMatrix<double> Vs(n, k);
+  for (std::int64_t j = 0; j < k; ++j) {
+    const double sigma = S[static_cast<std::size_t>(j)];
+    if (sigma > 0)
+      for (std::int64_t i = 0; i < n; ++i) Vs(i, j) = V(i, j) / sigma;
+  }
+  // Row blocks of fixed size in parallel, each a single-threaded gemm (f32 read exactly into an
+  // f64 block; no copy of the whole matrix): the same bits on any thread count.
+  DenseMatrix<double> W(m, k);
+  const std::int64_t blocks = (m + kRowBlock - 1) / kRowBlock;
+  parallel_for(blocks, [&](std::int64_t b0, std::int64_t b1) {
+    DenseMatrix<double> block;
+    for (std::int64_t b = b0; b < b1; ++b) {
+      const std::int64_t r0 = b * kRowBlock, rb = std::min(kRowBlock, m - r0);
+      const double* a = nullptr;
+      int lda = 0;
+      CBLAS_TRANSPOSE op = CblasNoTrans;
+      if constexpr (std::is_same_v<T, double>) {
+        const bool row_major = A.layout == Layout::RowMajor;
+        a = A.data + (row_major ? r0 * A.ld : r0);
+        lda = blas::dim(std::max<std::int64_t>(1, A.ld), "leading dimension");
+        op = row_major ? CblasTrans : CblasNoTrans;
+      } else {
+        block.resize_for_overwrite(rb, n);
+        for (std::int64_t j = 0; j < n; ++j)
+          for (std::int64_t r = 0; r < rb; ++r) block(r, j) = static_cast<double>(A(r0 + r, j));
+        a = block.data.data();
+        lda = blas::dim(rb, "ld");
+      }
+      blas::gemm(op, CblasNoTrans, blas::dim(rb, "rows"), blas::dim(k, "rank"), blas::dim(n, "cols"), 1.0, a, lda,
+                 Vs.data.data(), blas::dim(n, "ld"), 0.0, W.data.data() + r0, blas::dim(m, "ld"));
+    }
+  });
+  const int mi = blas::dim(m, "rows"), ki = blas::dim(k, "rank");
+  std::vector<double> tau(static_cast<std::size_t>(k));
+  int info = 0, lwork = -1;
+  double query = 0, query2 = 0;
+  blas::geqrf(mi, ki, W.data.data(), mi, tau.data(), &query, lwork, &info);
+  blas::check_info(info, "geqrf");
+  blas::orgqr(mi, ki, ki, W.data.data(), mi, tau.data(), &query2, lwork, &info);
+  blas::check_info(info, "orgqr");
+  lwork = std::max({1, ki, static_cast<int>(query), static_cast<int>(query2)});
+  std::vector<double> work(static_cast<std::size_t>(lwork));
+  blas::geqrf(mi, ki, W.data.data(), mi, tau.data(), work.data(), lwork, &info);
+  blas::check_info(info, "geqrf");
+  std::vector<bool> flip(static_cast<std::size_t>(k));
+  for (std::int64_t j = 0; j < k; ++j) flip[static_cast<std::size_t>(j)] = W(j, j) < 0;
+  blas::orgqr(mi, ki, ki, W.data.data(), mi, tau.data(), work.data(), lwork, &info);
+  blas::check_info(info, "orgqr");
+  for (std::int64_t j = 0; j < k; ++j)
+    if (flip[static_cast<std::size_t>(j)])
+      for (std::int64_t i = 0; i < m; ++i) W(i, j) = -W(i, j);
+  return W;
+}
+
+}  // namespace
+
+double nearest_rank_quantile(std::vector<double> sample, double alpha) {
+  const std::int64_t B = static_cast<std::int64_t>(sample.size());
+  RANDLA_EXPECTS(B >= 1, "sample") << "Expected a non-empty sample but received " << B << " values";
+  detail::check_bootstrap(std::max<std::int64_t>(B, 2), alpha);
+  auto rank = static_cast<std::int64_t>(std::ceil((1.0 - alpha) * static_cast<double>(B)));
+  rank = std::clamp<std::int64_t>(rank, 1, B);
+  std::nth_element(sample.begin(), sample.begin() + (rank - 1), sample.end());
+  return sample[static_cast<std::size_t>(rank - 1)];
+}
+
+BootstrapSvdResult bootstrap_svd_error_of_sketch(const DenseMatrix<double>& Y, const BootstrapSvdOptions& o,
+                                                 const RunControl& control) {
+  const std::int64_t t = Y.rows, n = Y.cols, k = o.rank, B = o.replicates;
+  RANDLA_EXPECTS_CODE(t >= 1 && n >= 1 && static_cast<std::int64_t>(Y.data.size()) == t * n, ErrorCode::Shape, "Y")
+      << "Expected a non-empty sketch for Y but received " << t << " x " << n;
+  check_rank_and_rows(k, t, n);
+  detail::check_bootstrap(B, o.alpha);
+  const detail::SingleThreadedBlas single;
+  const std::vector<double> yt = transpose(Y);
+
+  BootstrapSvdResult r;
+  r.sketch_rows = t;
+  r.rank = k;
+  top_pairs(yt, n, t, k, r.S, r.V);
+  r.value_errors = DenseMatrix<double>(B, k);
+  r.vector_errors = DenseMatrix<double>(B, k);
+  r.subspace_errors = DenseMatrix<double>(B, k);
+
+  // Replicate b's outputs are a function of (Y, b) alone, written to row b: any split of the
+  // replicates over threads gives the same bits. Waves of threads() replicates let progress be
+  // reported, and an abort honoured, on the calling thread between replicates.
+  const std::int64_t wave = std::max(1, threads());
+  for (std::int64_t first = 0; first < B; first += wave) {
+    const std::int64_t last = std::min(B, first + wave);
+    parallel_for(last - first, [&](std::int64_t b0, std::int64_t b1) {
+      SvdScratch svd(n, t);
+      std::vector<double> residual(static_cast<std::size_t>(n));
+      for (std::int64_t b = first + b0; b < first + b1; ++b) {
+        control.check();
+        const std::vector<std::int64_t> idx = resample_indices(t, b, o.seed);
+        // Y* = Y[i*, :], with the scale its rows already carry: column q of Y*ᵀ is column i*_q of Yᵀ.
+        for (std::int64_t q = 0; q < t; ++q)
+          std::memcpy(svd.z.data() + q * n, yt.data() + idx[static_cast<std::size_t>(q)] * n,
+                      static_cast<std::size_t>(n) * sizeof(double));
+        svd.factor();
+        for (std::int64_t j = 0; j < k; ++j) {
+          r.value_errors(b, j) = std::abs(svd.s[static_cast<std::size_t>(j)] - r.S[static_cast<std::size_t>(j)]);
+          // ‖v* − ṽ(ṽᵀv*)‖₂: the sine of the angle from the projection, accurate near 0.
+          const double* vs = svd.vector(j);
+          const double* vt = r.V.col(j);
+          double c = 0;
+          for (std::int64_t i = 0; i < n; ++i) c += vt[i] * vs[i];
+          double ss = 0;
+          for (std::int64_t i = 0; i < n; ++i) {
+            const double d = vs[i] - vt[i] * c;
+            ss += d * d;
+          }
+          r.vector_errors(b, j) = std::sqrt(ss);
+          // ‖v* − Ṽ(Ṽᵀv*)‖₂: the part of v* outside the sketched subspace.
+          for (std::int64_t i = 0; i < n; ++i) residual[static_cast<std::size_t>(i)] = vs[i];
+          for (std::int64_t l = 0; l < k; ++l) {
+            const double* vl = r.V.col(l);
+            double cl = 0;
+            for (std::int64_t i = 0; i < n; ++i) cl += vl[i] * vs[i];
+            for (std::int64_t i = 0; i < n; ++i) residual[static_cast<std::size_t>(i)] -= vl[i] * cl;
+          }
+          double rs = 0;
+          for (double v : residual) rs += v * v;
+          r.subspace_errors(b, j) = std::sqrt(rs);
+        }
+      }
+    });
+    control.report(static_cast<int>(last), static_cast<int>(B));
+  }
+
+  std::vector<double> max_value(static_cast<std::size_t>(B), 0.0), max_vector(static_cast<std::size_t>(B), 0.0);
+  std::vector<double> max_subspace(static_cast<std::size_t>(B), 0.0);
+  for (std::int64_t b = 0; b < B; ++b)
+    for (std::int64_t j = 0; j < k; ++j) {
+      max_subspace[static_cast<std::size_t>(b)] = std::max(max_subspace[static_cast<std::size_t>(b)], r.subspace_errors(b, j));
+      max_value[static_cast<std::size_t>(b)] = std::max(max_value[static_cast<std::size_t>(b)], r.value_errors(b, j));
+      max_vector[static_cast<std::size_t>(b)] = std::max(max_vector[static_cast<std::size_t>(b)], r.vector_errors(b, j));
+    }
+  r.value_error = nearest_rank_quantile(max_value, o.alpha);
+  r.vector_error = nearest_rank_quantile(max_vector, o.alpha);
+  r.subspace_error = nearest_rank_quantile(max_subspace, o.alpha);
+  for (std::int64_t j = 0; j < k; ++j) {
+    r.value_per_component.push_back(
+        nearest_rank_quantile(std::vector<double>(r.value_errors.col(j), r.value_errors.col(j) + B), o.alpha));
+    r.vector_per_component.push_back(
+        nearest_rank_quantile(std::vector<double>(r.vector_errors.col(j), r.vector_errors.col(j) + B), o.alpha));
+  }
+  return r;
+}
+
+template <class T>
+SketchedSvdResult sketched_svd(MatrixView<const T> A, const SketchedSvdOptions& o, const RunControl& control) {
+  check_shape(A);
+  check_rank_and_rows(o.rank, o.sketch_rows, A.cols);
+  if (o.left_vectors) {
+    RANDLA_EXPECTS(o.rank <= A.rows, "options.rank")
+        << "Expected an integer in [1, " << A.rows << "] (at most the rows of A, for left vectors) for options.rank "
+        << "but received " << o.rank;
+  }
+  const detail::SingleThreadedBlas single;
+  const DenseMatrix<double> Y = row_sketch(A, o.sketch_rows, o.sketch, o.seed, control);
+  SketchedSvdResult r;
+  r.sketch_rows = o.sketch_rows;
+  top_pairs(transpose(Y), A.cols, o.sketch_rows, o.rank, r.S, r.V);
+  if (o.left_vectors) {
+    control.check();
+    r.U = left_vectors(A, r.S, r.V);
+  }
+  return r;
+}
+
+template <class T>
+BootstrapSvdResult bootstrap_svd_error(MatrixView<const T> A, const BootstrapSvdOptions& o, const RunControl& control) {
+  check_shape(A);
+  check_rank_and_rows(o.rank, o.sketch_rows, A.cols);
+  detail::check_bootstrap(o.replicates, o.alpha);
+  return bootstrap_svd_error_of_sketch(row_sketch(A, o.sketch_rows, o.sketch, o.seed, control), o, control);
+}
+
+double extrapolate_error(double estimate, std::int64_t t, std::int64_t t_new) {
+  RANDLA_EXPECTS(t_new >= 1, "rows") << "Expected a positive integer for rows but received " << t_new;
+  return estimate * std::sqrt(static_cast<double>(t) / static_cast<double>(t_new));
+}
+
+SvdErrorEstimate extrapolate(const BootstrapSvdResult& r, std::int64_t t_new) {
+  return {extrapolate_error(r.value_error, r.sketch_rows, t_new), extrapolate_error(r.vector_error, r.sketch_rows, t_new)};
+}
+
+std::int64_t rows_for_error(double estimate, std::int64_t t, double tolerance, std::int64_t min_rows) {
+  RANDLA_EXPECTS(tolerance > 0 && std::isfinite(tolerance), "tolerance")
+      << "Expected a positive finite number for tolerance but received " << tolerance;
+  if (!(estimate > 0)) return std::max<std::int64_t>(min_rows, 1);
+  const double ratio = estimate / tolerance;
+  const double guess = std::ceil(static_cast<double>(t) * ratio * ratio);
+  // Beyond 2^53 no integer step is representable: the answer is "more rows than can exist".
+  if (!(guess < kMaxExactInteger)) return static_cast<std::int64_t>(kMaxExactInteger);
+  auto meets = [&](std::int64_t rows) {
+    return estimate * std::sqrt(static_cast<double>(t) / static_cast<double>(rows)) <= tolerance;
+  };
+  std::int64_t rows = std::max<std::int64_t>(1, static_cast<std::int64_t>(guess));
+  // The closed form rounds; the inequality as written decides.
+  while (rows > 1 && meets(rows - 1)) --rows;
+  while (!meets(rows)) ++rows;
+  return std::max(rows, min_rows);
+}
+
+std::int64_t rows_for(const BootstrapSvdResult& r, double tolerance, ErrorMetric metric) {
+  const int id = static_cast<int>(metric);
+  RANDLA_EXPECTS(id == 0 || id == 1, "metric") << "Expected 'value' or 'vector' for metric but received " << id;
+  return rows_for_error(metric == ErrorMetric::Value ? r.value_error : r.vector_error, r.sketch_rows, tolerance, r.rank);
+}
+
+template <class T>
+AdaptiveSvdResult adaptive_sketched_svd(MatrixView<const T> A, const AdaptiveSvdOptions& o, const RunControl& control) {
+  check_shape(A);
+  const std::int64_t k = o.rank, m = A.rows;
+  RANDLA_EXPECTS(k >= 1 && k <= A.cols, "options.rank")
+      << "Expected an integer in [1, " << A.cols << "] (at most the columns of A) for options.rank but received " << k;
+  RANDLA_EXPECTS(o.tolerance > 0 && std::isfinite(o.tolerance), "options.tolerance")
+      << "Expected a positive finite number for options.tolerance but received " << o.tolerance;
+  const int metric_id = static_cast<int>(o.metric);
+  RANDLA_EXPECTS(metric_id == 0 || metric_id == 1, "options.metric")
+      << "Expected 'value' or 'vector' for options.metric but received " << metric_id;
+  detail::check_bootstrap(o.replicates, o.alpha);
+  const std::int64_t max_rows =
+      o.max_rows == 0 ? (m > kMaxSketchRows / 16 ? kMaxSketchRows : 16 * m) : o.max_rows;
+  RANDLA_EXPECTS(max_rows >= k && max_rows <= kMaxSketchRows, "options.maxRows")
+      << "Expected an integer in [" << k << ", " << kMaxSketchRows << "] for options.maxRows but received " << o.max_rows;
+  const std::int64_t t0 = o.initial_rows == 0 ? std::min(max_rows, std::max<std::int64_t>(2 * k, 100)) : o.initial_rows;
+  RANDLA_EXPECTS(t0 >= k && t0 <= max_rows, "options.initialRows")
+      << "Expected an integer in [" << k << ", " << max_rows << "] for options.initialRows but received "
+      << o.initial_rows;
+
+  if (o.left_vectors) {
+    RANDLA_EXPECTS(k <= m, "options.rank")
+        << "Expected an integer in [1, " << m << "] (at most the rows of A, for left vectors) for options.rank but "
+        << "received " << k;
+  }
+
+  const detail::SingleThreadedBlas single;
+  // Progress: replicates done over every step so far; the total grows with each step.
+  int done_before = 0;
+  RunControl step_control;
+  step_control.cancel = control.cancel;
+  step_control.progress = [&](int done, int total) {
+    if (control.progress) control.progress(done_before + done, done_before + total);
+  };
+
+  AdaptiveSvdResult out;
+  BootstrapSvdOptions bo{k, t0, o.sketch, o.replicates, o.alpha, o.seed};
+  std::int64_t t = t0;
+  for (;;) {
+    bo.sketch_rows = t;
+    // Draw q never depends on t: the sketch of t rows extends the previous one's draws.
+    BootstrapSvdResult r = bootstrap_svd_error_of_sketch(row_sketch(A, t, o.sketch, o.seed, control), bo, step_control);
+    done_before += static_cast<int>(o.replicates);
+    out.path.push_back({t, r.value_error, r.vector_error});
+    const double estimate = o.metric == ErrorMetric::Value ? r.value_error : r.vector_error;
+    out.svd.S = std::move(r.S);
+    out.svd.V = std::move(r.V);
+    out.svd.sketch_rows = t;
+    if (estimate <= o.tolerance) {
+      out.converged = true;
+      break;
+    }
+    if (t == max_rows) break;
+    const auto grown = static_cast<std::int64_t>(std::ceil(1.25 * static_cast<double>(t)));
+    t = std::min(max_rows, std::max(rows_for_error(estimate, t, o.tolerance, k), grown));
+  }
+  if (o.left_vectors) {
+    control.check();
+    out.svd.U = left_vectors(A, out.svd.S, out.svd.V);
+  }
+  return out;
+}
+
+template SketchedSvdResult sketched_svd<float>(MatrixView<const float>, const SketchedSvdOptions&, const RunControl&);
+template SketchedSvdResult sketched_svd<double>(MatrixView<const double>, const SketchedSvdOptions&, const RunControl&);
+template BootstrapSvdResult bootstrap_svd_error<float>(MatrixView<const float>, const BootstrapSvdOptions&,
+                                                       const RunControl&);
+template BootstrapSvdResult bootstrap_svd_error<double>(MatrixView<const double>, const BootstrapSvdOptions&,
+                                                        const RunControl&);
+template AdaptiveSvdResult adaptive_sketched_svd<float>(MatrixView<const float>, const AdaptiveSvdOptions&,
+                                                        const RunControl&);
+template AdaptiveSvdResult adaptive_sketched_svd<double>(MatrixView<const double>, const AdaptiveSvdOptions&,
+                                                         const RunControl&);
+
+}  // namespace randla
