@@ -11,6 +11,7 @@ void register_rsvd(Napi::Env env, Napi::Object exports);
 void register_streaming(Napi::Env env, Napi::Object exports);
 void register_kernels(Napi::Env env, Napi::Object exports);
 void register_nystrom(Napi::Env env, Napi::Object exports);
+void register_bootstrap(Napi::Env env, Napi::Object exports);
 
 namespace {
 
@@ -44,6 +45,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   register_streaming(env, exports);
   register_kernels(env, exports);
   register_nystrom(env, exports);
+  register_bootstrap(env, exports);
   return exports;
 }
 

@@ -7,6 +7,31 @@ export { rsvd, rsvdSync, type RsvdInput, type RsvdOptions, type RsvdResult } fro
 export { pca, pcaSync, type PcaOptions, type PcaResult } from './pca.js';
 export { csrFromDense, csrToDense } from './sparse.js';
 export { nystrom, nystromSync, type NystromOptions, type NystromResult } from './nystrom.js';
+export {
+  sketchedSvd,
+  sketchedSvdSync,
+  bootstrapSvdError,
+  bootstrapSvdErrorSync,
+  bootstrapCovarianceError,
+  bootstrapCovarianceErrorSync,
+  sketchedLstsq,
+  sketchedLstsqSync,
+  bootstrapLstsqError,
+  bootstrapLstsqErrorSync,
+  type RowSketch,
+  type ErrorMetric,
+  type SketchedSvdOptions,
+  type SketchedSvdResult,
+  type BootstrapSvdOptions,
+  type BootstrapSvdResult,
+  type SvdErrorEstimate,
+  type BootstrapCovarianceOptions,
+  type BootstrapCovarianceResult,
+  type SketchedLstsqOptions,
+  type SketchedLstsqResult,
+  type BootstrapLstsqOptions,
+  type BootstrapLstsqResult,
+} from './bootstrap.js';
 export { vorticalNetwork, VorticalNetwork, type VorticalNetworkCallOptions } from './vortical.js';
 export {
   lambOseenField,

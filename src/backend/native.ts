@@ -6,7 +6,28 @@ import { fileURLToPath } from 'node:url';
 
 import { ErrorCode, RandlaError } from '../errors.js';
 import type { CsrMatrix, Matrix, Normalizer, Progress } from '../types.js';
-import type { Backend, BackendInfo, DenseKernels, NystromInput, NystromOutput, NystromRequest, RsvdOutput, RsvdRequest } from './types.js';
+import type {
+  AdaptiveSvdOutput,
+  AdaptiveSvdRequest,
+  Backend,
+  BackendInfo,
+  BootstrapCovarianceOutput,
+  BootstrapCovarianceRequest,
+  BootstrapLstsqOutput,
+  BootstrapLstsqRequest,
+  BootstrapSvdOutput,
+  BootstrapSvdRequest,
+  DenseKernels,
+  NystromInput,
+  NystromOutput,
+  NystromRequest,
+  RsvdOutput,
+  RsvdRequest,
+  SketchedLstsqOutput,
+  SketchedLstsqRequest,
+  SketchedSvdOutput,
+  SketchedSvdRequest,
+} from './types.js';
 
 /** The addon's exact shape, declared once (bindings/addon.cpp, bindings/ops/*.cpp). */
 type AddonRsvdOptions = Omit<RsvdRequest, 'A' | 'signal' | 'onProgress'> & { abortToken?: AbortToken };
@@ -27,7 +48,23 @@ export interface NativeVorticalNetwork {
 }
 type AddonNystromInput = Exclude<NystromInput, { kind: 'operator' }>;
 type AddonNystromOptions = Omit<NystromRequest, 'input' | 'signal' | 'onProgress'> & { abortToken?: AbortToken };
-interface Addon {
+/** The bootstrap's options as bindings/ops/bootstrap.cpp reads them: the request less A, b and the JS-only fields. */
+type AddonOptions<R> = Omit<R, 'A' | 'b' | 'signal' | 'onProgress'> & { abortToken?: AbortToken };
+type OnProgress = (done: number, total: number) => void;
+/** An async bootstrap entry point of the addon and its sync twin (A first, the options last). */
+type AddonPair<Name extends string, R, O> = {
+  [K in Name]: (A: Matrix, options: AddonOptions<R>, onProgress?: OnProgress) => Promise<O>;
+} & { [K in `${Name}Sync`]: (A: Matrix, options: AddonOptions<R>) => O };
+type AddonLstsqPair<Name extends string, R, O> = {
+  [K in Name]: (A: Matrix, b: Float64Array | Float32Array, options: AddonOptions<R>, onProgress?: OnProgress) => Promise<O>;
+} & { [K in `${Name}Sync`]: (A: Matrix, b: Float64Array | Float32Array, options: AddonOptions<R>) => O };
+type AddonBootstrap = AddonPair<'sketchedSvd', SketchedSvdRequest, SketchedSvdOutput> &
+  AddonPair<'adaptiveSketchedSvd', AdaptiveSvdRequest, AdaptiveSvdOutput> &
+  AddonPair<'bootstrapSvdError', BootstrapSvdRequest, BootstrapSvdOutput> &
+  AddonPair<'bootstrapCovarianceError', BootstrapCovarianceRequest, BootstrapCovarianceOutput> &
+  AddonLstsqPair<'sketchedLstsq', SketchedLstsqRequest, SketchedLstsqOutput> &
+  AddonLstsqPair<'bootstrapLstsqError', BootstrapLstsqRequest, BootstrapLstsqOutput>;
+interface Addon extends AddonBootstrap {
   AbortToken: new () => AbortToken;
   VorticalNetwork: new (
     vorticity: Matrix,
@@ -196,7 +233,35 @@ export const nativeBackend: Backend = {
     const [input, options] = nystromArgs(request);
     return syncCall(() => native.nystromSync(input, options));
   },
+  sketchedSvd: (r) => bootstrapAsync(r, (n, o, p) => n.sketchedSvd(r.A, o, p)),
+  sketchedSvdSync: (r) => syncCall(() => requireAddon().sketchedSvdSync(r.A, bootstrapOptions(r))),
+  adaptiveSketchedSvd: (r) => bootstrapAsync(r, (n, o, p) => n.adaptiveSketchedSvd(r.A, o, p)),
+  adaptiveSketchedSvdSync: (r) => syncCall(() => requireAddon().adaptiveSketchedSvdSync(r.A, bootstrapOptions(r))),
+  bootstrapSvdError: (r) => bootstrapAsync(r, (n, o, p) => n.bootstrapSvdError(r.A, o, p)),
+  bootstrapSvdErrorSync: (r) => syncCall(() => requireAddon().bootstrapSvdErrorSync(r.A, bootstrapOptions(r))),
+  bootstrapCovarianceError: (r) => bootstrapAsync(r, (n, o, p) => n.bootstrapCovarianceError(r.A, o, p)),
+  bootstrapCovarianceErrorSync: (r) => syncCall(() => requireAddon().bootstrapCovarianceErrorSync(r.A, bootstrapOptions(r))),
+  sketchedLstsq: (r) => bootstrapAsync(r, (n, o, p) => n.sketchedLstsq(r.A, r.b, o, p)),
+  sketchedLstsqSync: (r) => syncCall(() => requireAddon().sketchedLstsqSync(r.A, r.b, bootstrapOptions(r))),
+  bootstrapLstsqError: (r) => bootstrapAsync(r, (n, o, p) => n.bootstrapLstsqError(r.A, r.b, o, p)),
+  bootstrapLstsqErrorSync: (r) => syncCall(() => requireAddon().bootstrapLstsqErrorSync(r.A, r.b, bootstrapOptions(r))),
 };
+
+/** A bootstrap request's options for the addon: A and b travel as arguments, signal and onProgress as the token and callback. */
+function bootstrapOptions<R extends { A: Matrix; signal?: AbortSignal; onProgress?: (p: Progress) => void }>(request: R): AddonOptions<R> {
+  const { A: _A, b: _b, signal: _signal, onProgress: _onProgress, ...options } = request as R & { b?: unknown };
+  return options as unknown as AddonOptions<R>;
+}
+
+function bootstrapAsync<R extends { A: Matrix; signal?: AbortSignal; onProgress?: (p: Progress) => void }, O>(
+  request: R,
+  run: (native: Addon, options: AddonOptions<R>, progress?: OnProgress) => Promise<O>,
+): Promise<O> {
+  const native = requireAddon();
+  return withControl(native, request.signal, request.onProgress, (token, progress) =>
+    run(native, { ...bootstrapOptions(request), abortToken: token }, progress),
+  );
+}
 
 function nystromArgs(request: NystromRequest): [AddonNystromInput, AddonNystromOptions] {
   const { input, signal: _signal, onProgress: _onProgress, ...options } = request;

@@ -121,6 +121,124 @@ export interface NystromOutput {
   columns: number;
 }
 
+/** Row sketches Y = S·A of the bootstrap (docs/algorithms/bootstrap.md, "Sketches"). */
+export type RowSketch = 'uniform' | 'energy' | 'gaussian';
+/** Which bootstrap estimate adaptive sketching and rowsFor() aim at. */
+export type ErrorMetric = 'value' | 'vector';
+
+/** sketchedSvd with a fixed sketch size. A is validated (shape; finiteness is the backend's). */
+export interface SketchedSvdRequest {
+  /** Never mutated; either layout, f32 or f64 (read exactly, computed in f64). */
+  A: Matrix;
+  /** k, 1 ≤ k ≤ min(sketchRows, cols). */
+  rank: number;
+  /** t, k ≤ t ≤ 2^31 − 1. */
+  sketchRows: number;
+  sketch: RowSketch;
+  seed: bigint;
+  /** Ũ = orth(A·Ṽ·Σ̃⁻¹) (k ≤ rows): one more pass over A. */
+  leftVectors: boolean;
+  signal?: AbortSignal;
+  onProgress?: (progress: Progress) => void;
+}
+
+export interface SketchedSvdOutput {
+  /** σ̃ (k), non-increasing. */
+  S: Float64Array;
+  /** Ṽᵀ, k × n row-major f64; each row's first largest-|·| entry positive. */
+  Vt: Matrix<Float64Array>;
+  /** Ũ, m × k row-major f64, with leftVectors. */
+  U?: Matrix<Float64Array>;
+  sketchRows: number;
+}
+
+/** bootstrapSvdError: B resamples of the sketch's rows (progress = replicates done). */
+export interface BootstrapSvdRequest extends Omit<SketchedSvdRequest, 'leftVectors'> {
+  /** B ≥ 2. */
+  replicates: number;
+  /** 0 < α < 1: the estimates are (1 − α) quantiles. */
+  alpha: number;
+}
+
+export interface BootstrapSvdOutput {
+  S: Float64Array;
+  Vt: Matrix<Float64Array>;
+  /** (1 − α) quantile of max_j |σ*ⱼ − σ̃ⱼ|. */
+  valueError: number;
+  /** (1 − α) quantile of max_j of the sin-angle between v*ⱼ and ṽⱼ. */
+  vectorError: number;
+  /** (1 − α) quantile of max_j ‖(I − ṼṼᵀ)v*ⱼ‖₂. */
+  subspaceError: number;
+  perComponent: { value: Float64Array; vector: Float64Array };
+  sketchRows: number;
+}
+
+/** sketchedSvd with a tolerance: every default already resolved by the facade. */
+export interface AdaptiveSvdRequest extends Omit<BootstrapSvdRequest, 'sketchRows'> {
+  tolerance: number;
+  /** t₀, rank ≤ t₀ ≤ maxRows. */
+  initialRows: number;
+  maxRows: number;
+  metric: ErrorMetric;
+  leftVectors: boolean;
+}
+
+export interface AdaptiveSvdOutput extends SketchedSvdOutput {
+  /** One entry per sketch tried. */
+  path: { rows: number; valueError: number; vectorError: number }[];
+  /** Whether the last estimate met the tolerance (else the sketch reached maxRows). */
+  converged: boolean;
+}
+
+export interface BootstrapCovarianceRequest {
+  A: Matrix;
+  sketchRows: number;
+  sketch: RowSketch;
+  replicates: number;
+  alpha: number;
+  seed: bigint;
+  signal?: AbortSignal;
+  onProgress?: (progress: Progress) => void;
+}
+
+export interface BootstrapCovarianceOutput {
+  /** (1 − α) quantile of ‖Y*ᵀY* − Σ̃‖₂: estimates ‖Σ̃ − AᵀA‖₂. */
+  error: number;
+  /** error / ‖Σ̃‖₂. */
+  relativeError: number;
+  sketchRows: number;
+}
+
+export interface SketchedLstsqRequest {
+  A: Matrix;
+  /** A.rows values in A's dtype (the facade converts), never mutated. */
+  b: Float64Array | Float32Array;
+  /** t ≥ cols. */
+  sketchRows: number;
+  sketch: RowSketch;
+  seed: bigint;
+  signal?: AbortSignal;
+  onProgress?: (progress: Progress) => void;
+}
+
+export interface SketchedLstsqOutput {
+  /** x̃ = argmin ‖S·A·x − S·b‖₂ (f64). */
+  x: Float64Array;
+  sketchRows: number;
+}
+
+export interface BootstrapLstsqRequest extends SketchedLstsqRequest {
+  replicates: number;
+  alpha: number;
+}
+
+export interface BootstrapLstsqOutput extends SketchedLstsqOutput {
+  /** (1 − α) quantile of ‖x*_b − x̃‖₂. */
+  error: number;
+  /** error / ‖x̃‖₂. */
+  relativeError: number;
+}
+
 export interface BackendInfo {
   name: string;
   available: boolean;
@@ -137,6 +255,19 @@ export interface Backend {
   /** Nyström (docs/algorithms/nystrom.md) for dense and kernel input; operator input runs the reference driver. */
   nystrom(request: NystromRequest): Promise<NystromOutput>;
   nystromSync(request: NystromRequest): NystromOutput;
+  /** Bootstrap error estimation (docs/algorithms/bootstrap.md): the same draws on every backend. */
+  sketchedSvd(request: SketchedSvdRequest): Promise<SketchedSvdOutput>;
+  sketchedSvdSync(request: SketchedSvdRequest): SketchedSvdOutput;
+  adaptiveSketchedSvd(request: AdaptiveSvdRequest): Promise<AdaptiveSvdOutput>;
+  adaptiveSketchedSvdSync(request: AdaptiveSvdRequest): AdaptiveSvdOutput;
+  bootstrapSvdError(request: BootstrapSvdRequest): Promise<BootstrapSvdOutput>;
+  bootstrapSvdErrorSync(request: BootstrapSvdRequest): BootstrapSvdOutput;
+  bootstrapCovarianceError(request: BootstrapCovarianceRequest): Promise<BootstrapCovarianceOutput>;
+  bootstrapCovarianceErrorSync(request: BootstrapCovarianceRequest): BootstrapCovarianceOutput;
+  sketchedLstsq(request: SketchedLstsqRequest): Promise<SketchedLstsqOutput>;
+  sketchedLstsqSync(request: SketchedLstsqRequest): SketchedLstsqOutput;
+  bootstrapLstsqError(request: BootstrapLstsqRequest): Promise<BootstrapLstsqOutput>;
+  bootstrapLstsqErrorSync(request: BootstrapLstsqRequest): BootstrapLstsqOutput;
   /** Dense kernels for the matrix-free driver. */
   readonly kernels: DenseKernels;
 }

@@ -183,3 +183,16 @@ export const referenceBootstrap = {
   adaptiveRuns: 40,
   adaptiveMinCount: 28,
 } as const;
+
+/** Bootstrap estimation through the facade (test/bootstrap.test.ts). */
+export const bootstrap = {
+  /**
+   * Native against reference for the same seed: the same draws, so only rounding differs. σ and
+   * |σ* − σ̃| move by O(u·σ₁) between two backward-stable SVDs, sin-angles by O(u·σ₁/gap)
+   * (Wedin); the least-squares x by O(κ·u·‖x‖), the Gram norms by O(t·u·‖Y‖²). Measured on the
+   * test matrices (2000 × 30, gaps ≥ 1; 2000 × 8 least squares): at most 9 eps. The multiple
+   * leaves room for another BLAS/LAPACK's growth constants, not for a wrong draw (which moves an
+   * estimate by its own size, ≥ 1e-3 here).
+   */
+  backendsAgree: 1024 * EPS64,
+} as const;

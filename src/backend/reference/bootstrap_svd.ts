@@ -199,7 +199,11 @@ export function rowsForTolerance(estimate: number, t: number, k: number, toleran
   }
   const meets = (rows: number): boolean => estimate * Math.sqrt(t / rows) <= tolerance;
   const ratio = estimate / tolerance;
-  let rows = Math.max(k, Math.ceil(t * ratio * ratio));
+  const guess = Math.ceil(t * ratio * ratio);
+  // Beyond 2^53 a step of ±1 is not representable (the loops below would never end): the answer
+  // is "more rows than can exist", reported as 2^53 as the native core does.
+  if (!(guess < 2 ** 53)) return 2 ** 53;
+  let rows = Math.max(k, guess);
   while (rows > k && meets(rows - 1)) rows--;
   while (!meets(rows)) rows++;
   return rows;
@@ -433,8 +437,15 @@ export function referenceAdaptiveSketchedSvd(A: Matrix | unknown, options: Adapt
   // The default initialRows can exceed a small maxRows (16·m < 100): start at the cap then.
   let rows = Math.min(initialRows, maxRows);
   const path: AdaptiveSketchedSvdResult['path'] = [];
+  // Progress counts replicates over every step so far, as the native core reports it.
+  const { onProgress } = options;
+  let doneBefore = 0;
+  const stepProgress = onProgress
+    ? (p: Progress) => onProgress({ pass: doneBefore + p.pass, totalPasses: doneBefore + p.totalPasses })
+    : undefined;
   for (;;) {
-    const r = referenceBootstrapSvdError(M, { ...options, rank: k, sketchRows: rows, seed });
+    const r = referenceBootstrapSvdError(M, { ...options, rank: k, sketchRows: rows, seed, ...(stepProgress ? { onProgress: stepProgress } : {}) });
+    doneBefore += r.replicates;
     path.push({ rows, valueError: r.valueError, vectorError: r.vectorError });
     const estimate = metric === 'value' ? r.valueError : r.vectorError;
     const converged = estimate <= tolerance;

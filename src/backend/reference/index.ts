@@ -1,7 +1,25 @@
 // The reference backend: pure TypeScript, single-threaded. It is the oracle the native backends
 // are tested against and the fallback when the addon is not built.
 
-import type { Backend, BackendInfo } from '../types.js';
+import type {
+  AdaptiveSvdOutput,
+  AdaptiveSvdRequest,
+  Backend,
+  BackendInfo,
+  BootstrapCovarianceOutput,
+  BootstrapCovarianceRequest,
+  BootstrapLstsqOutput,
+  BootstrapLstsqRequest,
+  BootstrapSvdOutput,
+  BootstrapSvdRequest,
+  SketchedLstsqOutput,
+  SketchedLstsqRequest,
+  SketchedSvdOutput,
+  SketchedSvdRequest,
+} from '../types.js';
+import { referenceBootstrapCovarianceError } from './bootstrap_covariance.js';
+import { referenceBootstrapLstsqError, referenceSketchedLstsq } from './bootstrap_lstsq.js';
+import { referenceAdaptiveSketchedSvd, referenceBootstrapSvdError, referenceSketchedSvd } from './bootstrap_svd.js';
 import { referenceKernels } from './normalize.js';
 import { nystromReference, nystromReferenceSync } from './nystrom.js';
 import { rsvdReference, rsvdReferenceAsync } from './rsvd.js';
@@ -22,4 +40,63 @@ export const referenceBackend: Backend = {
   nystrom: nystromReference,
   nystromSync: nystromReferenceSync,
   kernels: referenceKernels,
+  sketchedSvd: async (request) => sketchedSvdSync(request),
+  sketchedSvdSync,
+  adaptiveSketchedSvd: async (request) => adaptiveSketchedSvdSync(request),
+  adaptiveSketchedSvdSync,
+  bootstrapSvdError: async (request) => bootstrapSvdErrorSync(request),
+  bootstrapSvdErrorSync,
+  bootstrapCovarianceError: async (request) => bootstrapCovarianceErrorSync(request),
+  bootstrapCovarianceErrorSync,
+  sketchedLstsq: async (request) => sketchedLstsqSync(request),
+  sketchedLstsqSync,
+  bootstrapLstsqError: async (request) => bootstrapLstsqErrorSync(request),
+  bootstrapLstsqErrorSync,
 };
+
+// The bootstrap on the reference backend runs its replicates in one synchronous loop (the async
+// forms resolve after it): the signal is honoured between replicates when it is aborted from
+// onProgress or before the call, and an onProgress that throws ends the loop with its error.
+
+function sketchedSvdSync(r: SketchedSvdRequest): SketchedSvdOutput {
+  const out = referenceSketchedSvd(r.A, { rank: r.rank, sketchRows: r.sketchRows, sketch: r.sketch, seed: r.seed, leftVectors: r.leftVectors });
+  return { S: out.S, Vt: out.Vt, ...(out.U ? { U: out.U } : {}), sketchRows: out.sketchRows };
+}
+
+function bootstrapSvdErrorSync(r: BootstrapSvdRequest): BootstrapSvdOutput {
+  const out = referenceBootstrapSvdError(r.A, r);
+  return {
+    S: out.S,
+    Vt: out.Vt,
+    valueError: out.valueError,
+    vectorError: out.vectorError,
+    subspaceError: out.subspaceError,
+    perComponent: out.perComponent,
+    sketchRows: out.sketchRows,
+  };
+}
+
+function adaptiveSketchedSvdSync(r: AdaptiveSvdRequest): AdaptiveSvdOutput {
+  const { leftVectors, ...options } = r;
+  const out = referenceAdaptiveSketchedSvd(r.A, options);
+  // Ũ of the final sketch: the same draws sketched again (one more pass, as the native core makes).
+  const U = leftVectors
+    ? referenceSketchedSvd(r.A, { rank: r.rank, sketchRows: out.sketchRows, sketch: r.sketch, seed: r.seed, leftVectors: true }).U
+    : undefined;
+  return { S: out.S, Vt: out.Vt, ...(U ? { U } : {}), sketchRows: out.sketchRows, path: out.path, converged: out.converged };
+}
+
+function bootstrapCovarianceErrorSync(r: BootstrapCovarianceRequest): BootstrapCovarianceOutput {
+  const out = referenceBootstrapCovarianceError(r.A, r);
+  return { error: out.error, relativeError: out.relativeError, sketchRows: out.sketchRows };
+}
+
+function sketchedLstsqSync(r: SketchedLstsqRequest): SketchedLstsqOutput {
+  const out = referenceSketchedLstsq(r.A, r.b, { sketchRows: r.sketchRows, sketch: r.sketch, seed: r.seed });
+  return { x: out.x, sketchRows: out.sketchRows };
+}
+
+function bootstrapLstsqErrorSync(r: BootstrapLstsqRequest): BootstrapLstsqOutput {
+  const out = referenceBootstrapLstsqError(r.A, r.b, r);
+  return { x: out.x, error: out.error, relativeError: out.relativeError, sketchRows: out.sketchRows };
+}
