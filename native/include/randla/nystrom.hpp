@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <string_view>
+#include <string>
 #include <vector>
 
 #include "randla/control.hpp"
@@ -85,6 +86,22 @@ struct NystromResult {
 NystromResult nystrom(const SymmetricOperator& A, const NystromOptions& options, const RunControl& control = {});
 
 // --- Components (exposed for tests and for the bindings' matrix-free driver) ---
+
+// The sizes a run uses, after the option checks every backend shares (sampling and method in
+// range, columns, rank, coreRank, coreTolerance, blockSize, quasi-uniform coords), with the
+// defaults applied: core_rank = rank when 0, τ = 10·l·u when negative, block = ⌈l / 10⌉ when 0.
+struct NystromSizes {
+  std::int64_t columns = 0, rank = 0, core_rank = 0, block = 0;
+  double tau = 0;
+};
+NystromSizes checked_nystrom_sizes(std::int64_t n, const NystromOptions& options);
+
+// B(i, j) = B(j, i) = ½(B(i, j) + B(j, i)): the symmetric part of a square B, in place.
+void symmetrize(DenseMatrix<double>& B);
+
+// The eigenvalue half of W's PSD test: W's smallest eigenvalue (w ascending) ≥ −τ·max|λ(W)|.
+// `why` receives the reason when it fails.
+bool core_eigenvalues_psd(const std::vector<double>& w, double tau, std::string& why);
 
 // out = A[:, idx] (n x |idx|), checked: Shape when the operator returns another shape, NotFinite
 // for NaN/Inf (argument "A.columns").

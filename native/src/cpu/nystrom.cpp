@@ -22,11 +22,6 @@ namespace {
 
 constexpr double kUnitRoundoff = 1.1102230246251565e-16;  // 2^−53
 
-void symmetrize(DenseMatrix<double>& B) {
-  for (std::int64_t j = 0; j < B.cols; ++j)
-    for (std::int64_t i = j + 1; i < B.rows; ++i) B(i, j) = B(j, i) = 0.5 * (B(i, j) + B(j, i));
-}
-
 // The r pairs of largest |value| (ties: larger value first), each vector's first largest-|.|
 // entry made positive.
 void canonical(NystromPairs&& pairs, std::int64_t r, NystromResult& out) {
@@ -57,15 +52,7 @@ void canonical(NystromPairs&& pairs, std::int64_t r, NystromResult& out) {
 // W's PSD test: its smallest eigenvalue >= −τ·max|λ(W)| and, when A's diagonal is known, no
 // negative diagonal entry. `why` receives the reason when the test fails.
 bool passes_psd_test(const SymmetricOperator& A, const std::vector<double>& w, double tau, std::string& why) {
-  if (!w.empty()) {
-    const double largest = std::max(std::abs(w.front()), std::abs(w.back()));
-    if (w.front() < -tau * largest) {
-      std::ostringstream msg;
-      msg << "a Nystrom core W with eigenvalue " << w.front() << " (below -" << tau << " * " << largest << ")";
-      why = msg.str();
-      return false;
-    }
-  }
+  if (!core_eigenvalues_psd(w, tau, why)) return false;
   if (A.has_diagonal()) {
     const std::vector<double> d = A.diagonal();
     for (std::size_t i = 0; i < d.size(); ++i)
@@ -81,6 +68,56 @@ bool passes_psd_test(const SymmetricOperator& A, const std::vector<double>& w, d
 
 }  // namespace
 
+void symmetrize(DenseMatrix<double>& B) {
+  for (std::int64_t j = 0; j < B.cols; ++j)
+    for (std::int64_t i = j + 1; i < B.rows; ++i) B(i, j) = B(j, i) = 0.5 * (B(i, j) + B(j, i));
+}
+
+bool core_eigenvalues_psd(const std::vector<double>& w, double tau, std::string& why) {
+  if (w.empty()) return true;
+  const double largest = std::max(std::abs(w.front()), std::abs(w.back()));
+  if (w.front() >= -tau * largest) return true;
+  std::ostringstream msg;
+  msg << "a Nystrom core W with eigenvalue " << w.front() << " (below -" << tau << " * " << largest << ")";
+  why = msg.str();
+  return false;
+}
+
+NystromSizes checked_nystrom_sizes(std::int64_t n, const NystromOptions& o) {
+  const int sampling_id = static_cast<int>(o.sampling), method_id = static_cast<int>(o.method);
+  RANDLA_EXPECTS(sampling_id >= 0 && sampling_id <= static_cast<int>(NystromSampling::Gaussian), "options.sampling")
+      << "Expected 'uniform', 'quasi-uniform', 'rpcholesky' or 'gaussian' for options.sampling but received "
+      << sampling_id;
+  RANDLA_EXPECTS(method_id >= 0 && method_id <= static_cast<int>(NystromMethod::Scaled), "options.method")
+      << "Expected 'auto', 'indefinite', 'psd' or 'scaled' for options.method but received " << method_id;
+  NystromSizes z;
+  z.columns = o.columns;
+  z.rank = o.rank;
+  const std::int64_t l = z.columns, r = z.rank;
+  RANDLA_EXPECTS(l >= 1 && l <= n, "options.columns")
+      << "Expected an integer in [1, " << n << "] (at most the matrix size) for options.columns but received " << l;
+  RANDLA_EXPECTS(r >= 1 && r <= l, "options.rank")
+      << "Expected an integer in [1, " << l << "] (at most options.columns) for options.rank but received " << r;
+  z.core_rank = o.core_rank == 0 ? r : o.core_rank;
+  RANDLA_EXPECTS(z.core_rank >= r && z.core_rank <= l, "options.coreRank")
+      << "Expected an integer in [" << r << ", " << l << "] for options.coreRank but received " << o.core_rank;
+  RANDLA_EXPECTS(std::isfinite(o.core_tolerance) && o.core_tolerance < 1, "options.coreTolerance")
+      << "Expected a number below 1 (negative: the default 10*l*u) for options.coreTolerance but received "
+      << o.core_tolerance;
+  z.tau = o.core_tolerance < 0 ? 10.0 * static_cast<double>(l) * kUnitRoundoff : o.core_tolerance;
+  RANDLA_EXPECTS(o.block_size >= 0, "options.blockSize")
+      << "Expected an integer >= 1 (0: ceil(columns / 10)) for options.blockSize but received " << o.block_size;
+  z.block = o.block_size == 0 ? (l + 9) / 10 : o.block_size;
+  if (o.sampling == NystromSampling::QuasiUniform) {
+    RANDLA_EXPECTS(o.coords.data != nullptr, "options.coords")
+        << "Expected n x d coordinates for options.coords (quasi-uniform sampling) but received none";
+    RANDLA_EXPECTS(o.coords.rows == n && o.coords.cols >= 1, "options.coords")
+        << "Expected " << n << " x d (d >= 1) for options.coords but received " << o.coords.rows << " x "
+        << o.coords.cols;
+  }
+  return z;
+}
+
 void sampled_columns(const SymmetricOperator& A, const std::vector<std::int64_t>& idx, DenseMatrix<double>& out) {
   const std::int64_t n = A.size(), m = static_cast<std::int64_t>(idx.size());
   A.columns(idx, out);
@@ -95,35 +132,10 @@ void sampled_columns(const SymmetricOperator& A, const std::vector<std::int64_t>
 NystromResult nystrom(const SymmetricOperator& A, const NystromOptions& o, const RunControl& control) {
   const std::int64_t n = A.size();
   RANDLA_EXPECTS_CODE(n >= 1, ErrorCode::Shape, "A") << "Expected a non-empty matrix for A but received size " << n;
-  const int sampling_id = static_cast<int>(o.sampling), method_id = static_cast<int>(o.method);
-  RANDLA_EXPECTS(sampling_id >= 0 && sampling_id <= static_cast<int>(NystromSampling::Gaussian), "options.sampling")
-      << "Expected 'uniform', 'quasi-uniform', 'rpcholesky' or 'gaussian' for options.sampling but received "
-      << sampling_id;
-  RANDLA_EXPECTS(method_id >= 0 && method_id <= static_cast<int>(NystromMethod::Scaled), "options.method")
-      << "Expected 'auto', 'indefinite', 'psd' or 'scaled' for options.method but received " << method_id;
-  const std::int64_t l = o.columns, r = o.rank;
-  RANDLA_EXPECTS(l >= 1 && l <= n, "options.columns")
-      << "Expected an integer in [1, " << n << "] (at most the matrix size) for options.columns but received " << l;
-  RANDLA_EXPECTS(r >= 1 && r <= l, "options.rank")
-      << "Expected an integer in [1, " << l << "] (at most options.columns) for options.rank but received " << r;
-  const std::int64_t core_rank = o.core_rank == 0 ? r : o.core_rank;
-  RANDLA_EXPECTS(core_rank >= r && core_rank <= l, "options.coreRank")
-      << "Expected an integer in [" << r << ", " << l << "] for options.coreRank but received " << o.core_rank;
-  RANDLA_EXPECTS(std::isfinite(o.core_tolerance) && o.core_tolerance < 1, "options.coreTolerance")
-      << "Expected a number below 1 (negative: the default 10*l*u) for options.coreTolerance but received "
-      << o.core_tolerance;
-  const double tau = o.core_tolerance < 0 ? 10.0 * static_cast<double>(l) * kUnitRoundoff : o.core_tolerance;
-  RANDLA_EXPECTS(o.block_size >= 0, "options.blockSize")
-      << "Expected an integer >= 1 (0: ceil(columns / 10)) for options.blockSize but received " << o.block_size;
-  const std::int64_t block = o.block_size == 0 ? (l + 9) / 10 : o.block_size;
+  const NystromSizes z = checked_nystrom_sizes(n, o);
+  const std::int64_t l = z.columns, r = z.rank, core_rank = z.core_rank, block = z.block;
+  const double tau = z.tau;
   const bool gaussian = o.sampling == NystromSampling::Gaussian;
-  if (o.sampling == NystromSampling::QuasiUniform) {
-    RANDLA_EXPECTS(o.coords.data != nullptr, "options.coords")
-        << "Expected n x d coordinates for options.coords (quasi-uniform sampling) but received none";
-    RANDLA_EXPECTS(o.coords.rows == n && o.coords.cols >= 1, "options.coords")
-        << "Expected " << n << " x d (d >= 1) for options.coords but received " << o.coords.rows << " x "
-        << o.coords.cols;
-  }
   if (gaussian) {
     RANDLA_EXPECTS(A.has_product(), "A")
         << "Expected a dense matrix or a kernel for A (gaussian sampling needs A*X) but received an operator";

@@ -17,11 +17,6 @@ namespace {
 
 constexpr double kUnitRoundoff = 1.1102230246251565e-16;  // 2^−53
 
-void symmetrize(DenseMatrix<double>& B) {
-  for (std::int64_t j = 0; j < B.cols; ++j)
-    for (std::int64_t i = j + 1; i < B.rows; ++i) B(i, j) = B(j, i) = 0.5 * (B(i, j) + B(j, i));
-}
-
 // Positions of W's kept eigenvalues: the core_rank largest |λ| (ties: larger λ first) above
 // τ·max|λ|, in that order.
 std::vector<std::int64_t> kept_eigenvalues(const std::vector<double>& lambda, std::int64_t core_rank, double tau) {

@@ -12,7 +12,6 @@
 #include <new>
 #include <numbers>
 #include <numeric>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -233,46 +232,19 @@ DenseMatrix<double> columns_to_host(const Context& c, const Source& A, const std
 // ---------------------------------------------------------------------------------------------
 // The driver.
 
-void symmetrize(DenseMatrix<double>& B) {  // as the CPU's: B(i, j) = B(j, i) = ½(B(i, j) + B(j, i))
-  for (std::int64_t j = 0; j < B.cols; ++j)
-    for (std::int64_t i = j + 1; i < B.rows; ++i) B(i, j) = B(j, i) = 0.5 * (B(i, j) + B(j, i));
-}
-
-// The options the CPU's nystrom() accepts (same messages), less what the device does not do:
-// RPCholesky and gaussian sampling, the scaled core.
-void expect_options(const NystromOptions& o, std::int64_t n) {
-  const int sampling_id = static_cast<int>(o.sampling), method_id = static_cast<int>(o.method);
-  RANDLA_EXPECTS(sampling_id >= 0 && sampling_id <= static_cast<int>(NystromSampling::Gaussian), "options.sampling")
-      << "Expected 'uniform', 'quasi-uniform', 'rpcholesky' or 'gaussian' for options.sampling but received "
-      << sampling_id;
+// The options the CPU's nystrom() accepts (its own checks, checked_nystrom_sizes), less what the
+// device does not do: RPCholesky and gaussian sampling, the scaled core.
+NystromSizes expect_options(const NystromOptions& o, std::int64_t n) {
+  const NystromSizes sizes = checked_nystrom_sizes(n, o);
   RANDLA_EXPECTS(o.sampling == NystromSampling::Uniform || o.sampling == NystromSampling::QuasiUniform,
                  "options.sampling")
       << "Expected 'uniform' or 'quasi-uniform' for options.sampling on the CUDA backend (the others run on the CPU "
          "backend) but received '"
       << nystrom_sampling_name(o.sampling) << "'";
-  RANDLA_EXPECTS(method_id >= 0 && method_id <= static_cast<int>(NystromMethod::Scaled), "options.method")
-      << "Expected 'auto', 'indefinite', 'psd' or 'scaled' for options.method but received " << method_id;
   RANDLA_EXPECTS(o.method != NystromMethod::Scaled, "options.method")
       << "Expected 'auto', 'indefinite' or 'psd' for options.method on the CUDA backend (scaled runs on the CPU "
          "backend) but received 'scaled'";
-  const std::int64_t l = o.columns, r = o.rank;
-  RANDLA_EXPECTS(l >= 1 && l <= n, "options.columns")
-      << "Expected an integer in [1, " << n << "] (at most the matrix size) for options.columns but received " << l;
-  RANDLA_EXPECTS(r >= 1 && r <= l, "options.rank")
-      << "Expected an integer in [1, " << l << "] (at most options.columns) for options.rank but received " << r;
-  const std::int64_t core_rank = o.core_rank == 0 ? r : o.core_rank;
-  RANDLA_EXPECTS(core_rank >= r && core_rank <= l, "options.coreRank")
-      << "Expected an integer in [" << r << ", " << l << "] for options.coreRank but received " << o.core_rank;
-  RANDLA_EXPECTS(std::isfinite(o.core_tolerance) && o.core_tolerance < 1, "options.coreTolerance")
-      << "Expected a number below 1 (negative: the default 10*l*u) for options.coreTolerance but received "
-      << o.core_tolerance;
-  if (o.sampling == NystromSampling::QuasiUniform) {
-    RANDLA_EXPECTS(o.coords.data != nullptr, "options.coords")
-        << "Expected n x d coordinates for options.coords (quasi-uniform sampling) but received none";
-    RANDLA_EXPECTS(o.coords.rows == n && o.coords.cols >= 1, "options.coords")
-        << "Expected " << n << " x d (d >= 1) for options.coords but received " << o.coords.rows << " x "
-        << o.coords.cols;
-  }
+  return sizes;
 }
 
 // An orthonormal basis of the columns of C (n x l, on the device) and R = QᵀC (l x l, on the
@@ -377,11 +349,11 @@ void canonical(const Context& c, const NystromPairs& pairs, const DeviceBlock<do
 
 // The CPU's nystrom() (nystrom.cpp) for uniform and quasi-uniform sampling, step for step.
 template <class Source>
-NystromResult nystrom_on_device(const Context& c, const Source& A, const NystromOptions& o, const RunControl& control) {
+NystromResult nystrom_on_device(const Context& c, const Source& A, const NystromOptions& o, const NystromSizes& z,
+                                const RunControl& control) {
   const std::int64_t n = A.size();
-  const std::int64_t l = o.columns, r = o.rank;
-  const std::int64_t core_rank = o.core_rank == 0 ? r : o.core_rank;
-  const double tau = o.core_tolerance < 0 ? 10.0 * static_cast<double>(l) * kUnitRoundoff : o.core_tolerance;
+  const std::int64_t l = z.columns, r = z.rank, core_rank = z.core_rank;
+  const double tau = z.tau;
 
   PassCounter passes(control, static_cast<int>(l));
   NystromResult result;
@@ -413,22 +385,11 @@ NystromResult nystrom_on_device(const Context& c, const Source& A, const Nystrom
 
   NystromMethod method = o.method;
   if (method == NystromMethod::Auto || method == NystromMethod::Psd) {
-    // The CPU's PSD test: W's smallest eigenvalue >= −τ·max|λ(W)| (both sources' diagonals are
-    // non-negative: zeros for the network, ones for the kernels).
-    bool psd = A.known_psd();
+    // The CPU's PSD test on W's eigenvalues (core_eigenvalues_psd); its diagonal half never
+    // fails here: both sources' diagonals are non-negative (zeros for the network, ones for the
+    // kernels).
     std::string why;
-    if (!psd) {
-      psd = true;
-      if (!w.empty()) {
-        const double largest = std::max(std::abs(w.front()), std::abs(w.back()));
-        if (w.front() < -tau * largest) {
-          std::ostringstream msg;
-          msg << "a Nystrom core W with eigenvalue " << w.front() << " (below -" << tau << " * " << largest << ")";
-          why = msg.str();
-          psd = false;
-        }
-      }
-    }
+    const bool psd = A.known_psd() || core_eigenvalues_psd(w, tau, why);
     if (method == NystromMethod::Psd) {
       RANDLA_EXPECTS_CODE(psd, ErrorCode::NotPsd, "A")
           << "Expected a positive-semidefinite matrix for A (method 'psd') but received " << why;
@@ -455,9 +416,10 @@ NystromResult nystrom_on_device(const Context& c, const Source& A, const Nystrom
 }
 
 template <class Source>
-NystromResult guarded(const Context& c, const Source& A, const NystromOptions& o, const RunControl& control) {
+NystromResult guarded(const Context& c, const Source& A, const NystromOptions& o, const NystromSizes& sizes,
+                      const RunControl& control) {
   try {
-    return nystrom_on_device(c, A, o, control);
+    return nystrom_on_device(c, A, o, sizes, control);
   } catch (const std::bad_alloc&) {
     throw Error(ErrorCode::OutOfMemory,
                 "Out of memory: Nystrom with " + std::to_string(o.columns) + " columns of a matrix of size " +
@@ -493,10 +455,10 @@ DenseMatrix<double> kernel_columns(const Context& c, KernelKind kind, MatrixView
 NystromResult nystrom_network(const Context& c, const VorticalNetwork& network, const NystromOptions& options,
                               const RunControl& control) {
   expect_undirected(network);
-  expect_options(options, network.size());
+  const NystromSizes sizes = expect_options(options, network.size());
   detail::DeviceGuard guard(c.device());
   const DeviceNetwork A(c, network);
-  return guarded(c, A, options, control);
+  return guarded(c, A, options, sizes, control);
 }
 
 template <class T>
@@ -504,8 +466,8 @@ NystromResult nystrom_kernel(const Context& c, KernelKind kind, MatrixView<const
                              const NystromOptions& options, const RunControl& control) {
   detail::DeviceGuard guard(c.device());
   const DeviceKernel A(c, kind, points, gamma);
-  expect_options(options, A.size());
-  return guarded(c, A, options, control);
+  const NystromSizes sizes = expect_options(options, A.size());
+  return guarded(c, A, options, sizes, control);
 }
 
 template DenseMatrix<double> kernel_columns<float>(const Context&, KernelKind, MatrixView<const float>, double,
