@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "cuda/lamb_oseen.hpp"
+#include "cuda/subspace.hpp"
 #include "randla/cuda.hpp"
 #include "randla/nystrom.hpp"
 #include "randla/threads.hpp"
@@ -44,25 +45,6 @@ std::string list(const std::vector<double>& v) {
   return s + "]";
 }
 
-// ‖U_g − U_c·(U_cᵀU_g)‖_F (≥ the sine of the largest principal angle between the spans).
-double subspace_distance(const randla::DenseMatrix<double>& g, const randla::DenseMatrix<double>& c) {
-  const std::int64_t n = g.rows, k = g.cols;
-  std::vector<double> P(static_cast<std::size_t>(k * k), 0.0);
-  for (std::int64_t a = 0; a < k; ++a)
-    for (std::int64_t b = 0; b < k; ++b) {
-      double s = 0;
-      for (std::int64_t i = 0; i < n; ++i) s += c(i, a) * g(i, b);
-      P[static_cast<std::size_t>(a + b * k)] = s;
-    }
-  double sum = 0;
-  for (std::int64_t b = 0; b < k; ++b)
-    for (std::int64_t i = 0; i < n; ++i) {
-      double d = g(i, b);
-      for (std::int64_t a = 0; a < k; ++a) d -= c(i, a) * P[static_cast<std::size_t>(a + b * k)];
-      sum += d * d;
-    }
-  return std::sqrt(sum);
-}
 
 }  // namespace
 
@@ -147,7 +129,7 @@ int main(int argc, char** argv) {
                 "\"lambda_1\":%.9g,\"max_rel_eigenvalue_diff\":%.3e,\"subspace_distance\":%.3e}\n",
                 (long long)grid, same ? "true" : "false", randla::nystrom_method_name(gpu.method),
                 cpu.values.empty() ? 0.0 : cpu.values[0], worst,
-                same ? subspace_distance(gpu.vectors, cpu.vectors) : -1.0);
+                same ? randla::test::subspace_distance(gpu.vectors, cpu.vectors) : -1.0);
     std::fflush(stdout);
   }
   // The host's l x l steps of the device pipeline, alone (they do not depend on N): W's

@@ -19,6 +19,7 @@
 
 #include "check.hpp"
 #include "cuda/lamb_oseen.hpp"
+#include "cuda/subspace.hpp"
 #include "randla/cuda.hpp"
 #include "randla/nystrom.hpp"
 #include "randla/vortical_network.hpp"
@@ -64,26 +65,6 @@ std::int64_t ulp_distance(double a, double b) {  // both finite and >= 0 here
   return ia > ib ? ia - ib : ib - ia;
 }
 
-// ‖U_g − U_c·(U_cᵀU_g)‖_F: an upper bound on the sine of the largest principal angle between the
-// spans of the (orthonormal) columns of U_g and U_c.
-double subspace_distance(const DenseMatrix<double>& g, const DenseMatrix<double>& c) {
-  const std::int64_t n = g.rows, k = g.cols;
-  std::vector<double> P(static_cast<std::size_t>(k * k), 0.0);
-  for (std::int64_t a = 0; a < k; ++a)
-    for (std::int64_t b = 0; b < k; ++b) {
-      double s = 0;
-      for (std::int64_t i = 0; i < n; ++i) s += c(i, a) * g(i, b);
-      P[static_cast<std::size_t>(a + b * k)] = s;
-    }
-  double sum = 0;
-  for (std::int64_t b = 0; b < k; ++b)
-    for (std::int64_t i = 0; i < n; ++i) {
-      double d = g(i, b);
-      for (std::int64_t a = 0; a < k; ++a) d -= c(i, a) * P[static_cast<std::size_t>(a + b * k)];
-      sum += d * d;
-    }
-  return std::sqrt(sum);
-}
 
 // The rank in [3, 10] whose λ_r, λ_{r+1} (CPU, by |λ|) have the largest relative gap: the
 // comparison of subspaces is then well conditioned (tolerance.hpp, cuda_nystrom_subspace).
@@ -116,7 +97,7 @@ void compare(const std::string& what, const NystromResult& gpu, const NystromRes
                 (what + ": lambda_" + std::to_string(i) + " relative").c_str());
     worst = std::max(worst, std::abs(gpu.values[i] / cpu.values[i] - 1));
   }
-  const double angle = subspace_distance(gpu.vectors, cpu.vectors);
+  const double angle = tol::subspace_distance(gpu.vectors, cpu.vectors);
   CHECK_AT_MOST(angle, tol::cuda_nystrom_subspace, (what + ": subspace distance of the eigenvectors").c_str());
   std::printf("  %s: lambda_1 %.6g, worst relative eigenvalue difference %.2e, subspace distance %.2e\n",
               what.c_str(), cpu.values[0], worst, angle);
