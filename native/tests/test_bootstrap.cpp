@@ -277,28 +277,32 @@ TEST_CASE("exact rank 5 (t = 200, k = 5): the subspace error estimate is roundin
   }
 }
 
-// Coverage (the issue's test, sized to run in seconds: 4000 x 80 instead of 20000 x 200): R = 30
-// independent sketches (seeds) of one matrix with σᵢ = 1/i; in each, is the true error (against
-// LAPACK's SVD of A) at most the estimate? Observed with these seeds (k = 5, B = 50, α = 0.1):
-// uniform t = 300 covers values in 26/30 and vectors in 26/30, gaussian t = 240 values 24/30 and
-// vectors 28/30 (printed): slightly under the nominal 27/30 for values, as the paper reports for
-// singular values, and within the 4-sigma binomial region [20, 34] throughout.
-TEST_CASE("coverage of sigma and V over independent sketches (uniform and gaussian)") {
-  const std::int64_t m = 4000, n = 80, k = 5;
-  const int R = 30;
-  const std::vector<double> A = tol::with_spectrum(m, n, tol::polynomial_decay(n, 1.0), 11, 12);
-  const Truth truth = exact_svd(A, m, n);
-  for (RowSketch sk : {RowSketch::Uniform, RowSketch::Gaussian}) {
-    const std::string name = row_sketch_name(sk);
+// Coverage, the issue's test at the issue's sizes: R = 60 independent sketches (seeds) of a matrix
+// with σᵢ = 1/i (uniform rows of a 20000 x 200 one, t = 500; a gaussian sketch of a 4000 x 200
+// one, t = 400; k = 10, B = 50, α = 0.1). In each, is the true error (against LAPACK's SVD of A)
+// at most the estimate? Observed with these seeds: uniform covers values in 53/60 and vectors in
+// 59/60, gaussian 53/60 and 57/60 (printed); nominal is 54/60, and the 4-sigma binomial region is
+// [44, 60]. Values sit slightly under nominal, as the paper reports for singular values.
+TEST_CASE("coverage of sigma and V over independent sketches (uniform 20000 x 200, gaussian 4000 x 200)") {
+  struct Case {
+    RowSketch sketch;
+    std::int64_t m, t;
+  };
+  const std::int64_t n = 200, k = 10;
+  const int R = 60;
+  for (const Case c : {Case{RowSketch::Uniform, 20000, 500}, Case{RowSketch::Gaussian, 4000, 400}}) {
+    const std::vector<double> A = tol::with_spectrum(c.m, n, tol::polynomial_decay(n, 1.0), 11, 12);
+    const Truth truth = exact_svd(A, c.m, n);
+    const std::string name = row_sketch_name(c.sketch);
     int value_covered = 0, vector_covered = 0;
     std::vector<double> est_value, est_vector, true_value, true_vector;
     for (int run = 0; run < R; ++run) {
       BootstrapSvdOptions o;
       o.rank = k;
-      o.sketch_rows = sk == RowSketch::Uniform ? 300 : 240;
-      o.sketch = sk;
+      o.sketch_rows = c.t;
+      o.sketch = c.sketch;
       o.seed = 1000 + static_cast<std::uint64_t>(run);
-      const BootstrapSvdResult r = bootstrap_svd_error(view_of(A, m, n), o);
+      const BootstrapSvdResult r = bootstrap_svd_error(view_of(A, c.m, n), o);
       const TrueError e = true_error(r.S, r.V, truth);
       value_covered += e.value <= r.value_error;
       vector_covered += e.vector <= r.vector_error;
@@ -454,6 +458,28 @@ TEST_CASE("adaptive sketching: grows the sketch until the estimate meets the tol
   o.max_rows = 400;
   const AdaptiveSvdResult capped = adaptive_sketched_svd(view_of(A, m, n), o);
   CHECK(!capped.converged && capped.path.back().rows == 400, "stops unconverged at maxRows");
+}
+
+// The issue's adaptive test: over R = 60 seeds, the true error of the sketch adaptive mode settles
+// on (against LAPACK's SVD of A) meets the tolerance in at least 85 % of them (51 of 60). The
+// estimate aims at the 0.9-quantile, so about 54 are expected; observed: printed.
+TEST_CASE("adaptive sketching: the true error meets the tolerance in >= 85 % of seeds") {
+  const std::int64_t m = 3000, n = 80, k = 4;
+  const int R = 60;
+  const std::vector<double> A = tol::with_spectrum(m, n, tol::polynomial_decay(n, 1.0), 51, 52);
+  const Truth truth = exact_svd(A, m, n);
+  int met = 0;
+  for (int run = 0; run < R; ++run) {
+    AdaptiveSvdOptions o;
+    o.rank = k;
+    o.tolerance = 0.03;
+    o.seed = 9000 + static_cast<std::uint64_t>(run);
+    const AdaptiveSvdResult r = adaptive_sketched_svd(view_of(A, m, n), o);
+    CHECK(r.converged, "converged");
+    met += true_error(r.svd.S, r.svd.V, truth).value <= o.tolerance;
+  }
+  std::printf("  adaptive: true value error <= tolerance in %d of %d seeds\n", met, R);
+  CHECK(met >= 51, "true error met the tolerance in " + std::to_string(met) + " of " + std::to_string(R) + " seeds");
 }
 
 TEST_CASE("progress counts replicates; abort between replicates") {

@@ -38,6 +38,10 @@ void dtrtri_(const char* uplo, const char* diag, const int* n, double* a, const 
 void dgesdd_(const char* jobz, const int* m, const int* n, double* a, const int* lda, double* s, double* u,
              const int* ldu, double* vt, const int* ldvt, double* work, const int* lwork, int* iwork, int* info,
              std::size_t jobz_len);
+void dgesvdx_(const char* jobu, const char* jobvt, const char* range, const int* m, const int* n, double* a,
+              const int* lda, const double* vl, const double* vu, const int* il, const int* iu, int* ns, double* s,
+              double* u, const int* ldu, double* vt, const int* ldvt, double* work, const int* lwork, int* iwork,
+              int* info, std::size_t jobu_len, std::size_t jobvt_len, std::size_t range_len);
 void dsyevd_(const char* jobz, const char* uplo, const int* n, double* a, const int* lda, double* w, double* work,
              const int* lwork, int* iwork, const int* liwork, int* info, std::size_t jobz_len, std::size_t uplo_len);
 }
