@@ -62,7 +62,7 @@ export interface SketchedSvdResult {
   /** The sketch size used (adaptive: the last one tried). */
   sketchRows: number;
   /** Adaptive mode: one entry per sketch tried, with its bootstrap estimates. */
-  path?: { rows: number; valueError: number; vectorError: number }[];
+  path?: { rows: number; valueError: number; vectorError: number; leftVectorError: number }[];
   /** Adaptive mode: whether the last estimate met the tolerance (else the sketch reached maxRows). */
   converged?: boolean;
   seed: number | bigint;
@@ -74,7 +74,7 @@ export interface BootstrapSvdOptions extends CommonOptions, BootstrapOptions {
   sketchRows: number;
 }
 
-/** The three estimates, as measured or extrapolated to another sketch size. */
+/** The four estimates, as measured or extrapolated to another sketch size. */
 export interface SvdErrorEstimate {
   /** (1 − α) quantile of max_j |σ̃ⱼ − σⱼ| (absolute). */
   valueError: number;
@@ -82,13 +82,19 @@ export interface SvdErrorEstimate {
   vectorError: number;
   /** (1 − α) quantile of max_j of the distance of vⱼ from span(Ṽ). */
   subspaceError: number;
+  /**
+   * (1 − α) quantile of max_j of the sine of the angle between the left vectors ũⱼ ∝ A·ṽⱼ (what
+   * `sketchedSvd(…, { leftVectors: true })` returns, re-orthonormalised) and uⱼ, estimated from
+   * the sketch alone as in the paper: the angle between Y·ṽⱼ and Y·v*ⱼ.
+   */
+  leftVectorError: number;
 }
 
 export interface BootstrapSvdResult extends SvdErrorEstimate {
   S: Float64Array;
   Vt: Matrix<Float64Array>;
-  /** Per-component quantiles of |σ̃ⱼ − σⱼ| and of the sin-angles (k each). */
-  perComponent: { value: Float64Array; vector: Float64Array };
+  /** Per-component quantiles of |σ̃ⱼ − σⱼ|, of the sin-angles and of the left sin-angles (k each). */
+  perComponent: { value: Float64Array; vector: Float64Array; left: Float64Array };
   sketchRows: number;
   seed: number | bigint;
   backend: string;
@@ -151,7 +157,7 @@ const COVARIANCE_OPTIONS = new Set(['sketchRows', ...BOOTSTRAP, ...COMMON]);
 const SKETCHED_LSTSQ_OPTIONS = new Set(['sketchRows', 'sketch', 'seed', 'backend', 'signal']);
 const BOOTSTRAP_LSTSQ_OPTIONS = new Set(['sketchRows', ...BOOTSTRAP, ...COMMON]);
 const SKETCHES: readonly RowSketch[] = ['uniform', 'energy', 'gaussian'];
-const METRICS: readonly ErrorMetric[] = ['value', 'vector'];
+const METRICS: readonly ErrorMetric[] = ['value', 'vector', 'left'];
 
 type Raw = Record<string, unknown>;
 
@@ -296,13 +302,15 @@ function prepareBootstrapSvd(Ain: unknown, options: unknown): { c: Common; reque
 }
 
 function finishBootstrapSvd(out: Awaited<ReturnType<Backend['bootstrapSvdError']>>, c: Common, rank: number, backend: string): BootstrapSvdResult {
-  const { valueError, vectorError, subspaceError, sketchRows: t } = out;
+  const { valueError, vectorError, subspaceError, leftVectorError, sketchRows: t } = out;
+  const estimates: Record<ErrorMetric, number> = { value: valueError, vector: vectorError, left: leftVectorError };
   return {
     S: out.S,
     Vt: out.Vt,
     valueError,
     vectorError,
     subspaceError,
+    leftVectorError,
     perComponent: out.perComponent,
     sketchRows: t,
     seed: c.seed,
@@ -313,11 +321,12 @@ function finishBootstrapSvd(out: Awaited<ReturnType<Backend['bootstrapSvdError']
         valueError: extrapolateError(valueError, t, r),
         vectorError: extrapolateError(vectorError, t, r),
         subspaceError: extrapolateError(subspaceError, t, r),
+        leftVectorError: extrapolateError(leftVectorError, t, r),
       };
     },
     rowsFor(tolerance: number, metric: ErrorMetric = 'value'): number {
       const which = expectOneOf<ErrorMetric>(metric, 'metric', METRICS);
-      return rowsForTolerance(which === 'value' ? valueError : vectorError, t, rank, tolerance);
+      return rowsForTolerance(estimates[which], t, rank, tolerance);
     },
   };
 }

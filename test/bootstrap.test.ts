@@ -378,6 +378,9 @@ describe.skipIf(!both)('native and reference: the same draws, the same estimates
       expectClose(nat.valueError, ref.valueError, tol.backendsAgree * scale, `${sketch}: valueError`);
       expectClose(nat.vectorError, ref.vectorError, tol.backendsAgree * scale, `${sketch}: vectorError`);
       expectClose(nat.subspaceError, ref.subspaceError, tol.backendsAgree * scale, `${sketch}: subspaceError`);
+      expectClose(nat.leftVectorError, ref.leftVectorError, tol.backendsAgree * scale, `${sketch}: leftVectorError`);
+      expectAllClose(nat.perComponent.left, ref.perComponent.left, tol.backendsAgree * scale, `${sketch}: perComponent.left`);
+      expect(nat.rowsFor(nat.leftVectorError / 2, 'left')).toBe(ref.rowsFor(ref.leftVectorError / 2, 'left'));
       expectAllClose(nat.perComponent.value, ref.perComponent.value, tol.backendsAgree * scale, `${sketch}: perComponent.value`);
       expectAllClose(nat.perComponent.vector, ref.perComponent.vector, tol.backendsAgree * scale, `${sketch}: perComponent.vector`);
       expect(nat.rowsFor(nat.valueError / 2)).toBe(ref.rowsFor(ref.valueError / 2));
@@ -397,6 +400,13 @@ describe.skipIf(!both)('native and reference: the same draws, the same estimates
     expect(an.path!.map((p) => p.rows)).toEqual(ar.path!.map((p) => p.rows));
     expect(an.converged).toBe(ar.converged);
     an.path!.forEach((p, i) => expectClose(p.valueError, ar.path![i]!.valueError, tol.backendsAgree * scale, `path[${i}].valueError`));
+    an.path!.forEach((p, i) => expectClose(p.leftVectorError, ar.path![i]!.leftVectorError, tol.backendsAgree * scale, `path[${i}].leftVectorError`));
+    // Adaptive sketching aimed at the left vectors stops where their estimate meets the tolerance.
+    const al = { ...ad, metric: 'left' as const };
+    const ln0 = await sketchedSvd(A, { ...al, backend: 'native' });
+    const lr0 = await sketchedSvd(A, { ...al, backend: 'reference' });
+    expect(ln0.path!.map((p) => p.rows)).toEqual(lr0.path!.map((p) => p.rows));
+    if (ln0.converged) expectAtMost(ln0.path!.at(-1)!.leftVectorError, al.tolerance, 'final leftVectorError');
 
     const cov = { sketchRows: 200, sketch: 'energy' as const, replicates: 15, seed: 8 };
     const cn = await bootstrapCovarianceError(A, { ...cov, backend: 'native' });

@@ -45,6 +45,12 @@ function mlSvd(Y: Float64Array, t: number, n: number): { S: number[]; V: MlMatri
   return { S: svd.diagonal, V: svd.rightSingularVectors };
 }
 
+/** x / ‖x‖₂. */
+function unit(x: number[]): number[] {
+  const norm = Math.hypot(...x);
+  return x.map((v) => v / norm);
+}
+
 /** ‖x − y·(yᵀx)‖₂ for unit n-vectors: the sine of their angle. */
 function sinAngle(x: ArrayLike<number>, y: ArrayLike<number>): number {
   let c = 0;
@@ -224,19 +230,26 @@ describe('referenceBootstrapSvdError', () => {
       const star = mlSvd(Ys, t, 10);
       let ev = 0;
       let eV = 0;
+      let eU = 0;
       let gap = Infinity;
+      const Ym = MlMatrix.from1DArray(10, t, Y).transpose(); // Y, t × 10 (Y is column-major)
       for (let j = 0; j < k; j++) {
         ev = Math.max(ev, Math.abs(star.S[j]! - sketched.S[j]!));
         eV = Math.max(eV, sinAngle(star.V.getColumn(j), sketched.V.getColumn(j)));
+        // The left vectors read in the sketch: the angle between Y·ṽⱼ and Y·v*ⱼ.
+        const leftOf = (v: number[]): number[] => unit(Ym.mmul(MlMatrix.columnVector(v)).getColumn(0));
+        eU = Math.max(eU, sinAngle(leftOf(star.V.getColumn(j)), leftOf(sketched.V.getColumn(j))));
         for (const S of [star.S, sketched.S]) gap = Math.min(gap, S[j]! - S[j + 1]!, j > 0 ? S[j - 1]! - S[j]! : Infinity);
       }
       expectClose(r.replicateErrors.value[b]!, ev, tol.svdOfSketch * sketched.S[0]!, `replicate ${b} value error`);
       expectClose(r.replicateErrors.vector[b]!, eV, (tol.svdOfSketch * sketched.S[0]!) / gap, `replicate ${b} vector error`);
+      expectClose(r.replicateErrors.left[b]!, eU, (tol.svdOfSketch * sketched.S[0]!) / (gap * sketched.S[k - 1]!), `replicate ${b} left vector error`);
     }
     // ⌈0.8·12⌉ = 10: the 10th smallest replicate maximum.
     const sorted = Array.from(r.replicateErrors.value).sort((a, b) => a - b);
     expect(r.valueError).toBe(sorted[9]);
     expect(r.vectorError).toBe(Array.from(r.replicateErrors.vector).sort((a, b) => a - b)[9]);
+    expect(r.leftVectorError).toBe(Array.from(r.replicateErrors.left).sort((a, b) => a - b)[9]);
     expect(r.perComponent.value.length).toBe(k);
     for (let j = 0; j < k; j++) expectAtMost(r.perComponent.value[j]!, r.valueError, `perComponent.value[${j}] ≤ valueError`);
     expect(nearestRankQuantile(Float64Array.from([5, 1, 4, 2, 3]), 0.2)).toBe(4);
@@ -255,7 +268,7 @@ describe('referenceBootstrapSvdError', () => {
     const sigma = Array.from({ length: n }, (_, i) => 1 / (i + 1));
     let K: ReturnType<typeof withSpectrum>;
     let A: Matrix;
-    const runs: { result: BootstrapSvdResult; value: number; vector: number }[] = [];
+    const runs: { result: BootstrapSvdResult; value: number; vector: number; left: number }[] = [];
 
     /** The true errors of a sketched solution against A's exact SVD (known by construction). */
     function trueErrors(S: Float64Array, Vt: Matrix): { value: number; vector: number } {
@@ -276,21 +289,28 @@ describe('referenceBootstrapSvdError', () => {
       A = store(K.dense, 'row-major', 'float64');
       for (let s = 0; s < tol.coverageRuns; s++) {
         const result = referenceBootstrapSvdError(A, { rank: k, sketchRows: t0, replicates: 30, alpha: 0.1, seed: 1000 + s });
-        runs.push({ result, ...trueErrors(result.S, result.Vt) });
+        // The left vectors sketchedSvd returns for the same seed, against A's (known) left vectors.
+        const U = referenceSketchedSvd(A, { rank: k, sketchRows: t0, seed: 1000 + s, leftVectors: true }).U!;
+        let left = 0;
+        for (let j = 0; j < k; j++) left = Math.max(left, sinAngle(K.X.getColumn(j), Array.from({ length: m }, (_, i) => U.data[i * k + j]!)));
+        runs.push({ result, ...trueErrors(result.S, result.Vt), left });
       }
     });
 
     it('coverage of the 0.9 estimates', () => {
-      // Measured with these seeds: 56/60 (values) and 54/60 (vectors).
-      const covered = { value: 0, vector: 0 };
+      // Measured with these seeds: 56/60 (values), 54/60 (vectors) and 59/60 (left vectors, conservative like the native core's).
+      const covered = { value: 0, vector: 0, left: 0 };
       for (const r of runs) {
+        if (r.left <= r.result.leftVectorError) covered.left++;
         if (r.value <= r.result.valueError) covered.value++;
         if (r.vector <= r.result.vectorError) covered.vector++;
       }
       expect(covered.value, `values covered in ${covered.value} of ${runs.length}`).toBeGreaterThanOrEqual(tol.coverageMinCount);
       expect(covered.vector, `vectors covered in ${covered.vector} of ${runs.length}`).toBeGreaterThanOrEqual(tol.coverageMinCount);
-      for (const metric of ['value', 'vector'] as const) {
-        const ratio = median(runs.map((r) => (metric === 'value' ? r.result.valueError : r.result.vectorError))) / quantile90(runs.map((r) => r[metric]));
+      expect(covered.left, `left vectors covered in ${covered.left} of ${runs.length}`).toBeGreaterThanOrEqual(tol.coverageMinCount);
+      const estimateOf = { value: 'valueError', vector: 'vectorError', left: 'leftVectorError' } as const;
+      for (const metric of ['value', 'vector', 'left'] as const) {
+        const ratio = median(runs.map((r) => r.result[estimateOf[metric]])) / quantile90(runs.map((r) => r[metric]));
         expect(ratio, `${metric}: median estimate / true 0.9 quantile = ${ratio}`).toBeGreaterThanOrEqual(tol.medianRatio.low);
         expect(ratio, `${metric}: median estimate / true 0.9 quantile = ${ratio}`).toBeLessThanOrEqual(tol.medianRatio.high);
       }

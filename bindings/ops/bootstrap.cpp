@@ -52,7 +52,9 @@ ErrorMetric read_metric(const Napi::Object& o) {
   const std::string name = read_string(o, "metric", "options.metric");
   if (name == "value") return ErrorMetric::Value;
   if (name == "vector") return ErrorMetric::Vector;
-  throw_invalid(o.Env(), "Expected 'value' or 'vector' for options.metric but received \"" + name + "\"", "options.metric");
+  if (name == "left") return ErrorMetric::Left;
+  throw_invalid(o.Env(), "Expected 'value', 'vector' or 'left' for options.metric but received \"" + name + "\"",
+                "options.metric");
 }
 
 // b: a TypedArray of A's dtype with A.rows entries, read in place (byteOffset honoured by N-API).
@@ -210,6 +212,7 @@ Napi::Object to_js(Napi::Env env, BootstrapBaton& b) {
         step.Set("rows", number(env, static_cast<double>(r.path[s].rows)));
         step.Set("valueError", number(env, r.path[s].value_error));
         step.Set("vectorError", number(env, r.path[s].vector_error));
+        step.Set("leftVectorError", number(env, r.path[s].left_error));
         path.Set(static_cast<uint32_t>(s), step);
       }
       out.Set("path", path);
@@ -222,9 +225,11 @@ Napi::Object to_js(Napi::Env env, BootstrapBaton& b) {
       out.Set("valueError", number(env, r.value_error));
       out.Set("vectorError", number(env, r.vector_error));
       out.Set("subspaceError", number(env, r.subspace_error));
+      out.Set("leftVectorError", number(env, r.left_error));
       Napi::Object per = Napi::Object::New(env);
       per.Set("value", to_typed_array(env, r.value_per_component.data(), r.value_per_component.size()));
       per.Set("vector", to_typed_array(env, r.vector_per_component.data(), r.vector_per_component.size()));
+      per.Set("left", to_typed_array(env, r.left_per_component.data(), r.left_per_component.size()));
       out.Set("perComponent", per);
       out.Set("sketchRows", number(env, static_cast<double>(r.sketch_rows)));
       break;

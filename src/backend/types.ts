@@ -123,8 +123,8 @@ export interface NystromOutput {
 
 /** Row sketches Y = S·A of the bootstrap (docs/algorithms/bootstrap.md, "Sketches"). */
 export type RowSketch = 'uniform' | 'energy' | 'gaussian';
-/** Which bootstrap estimate adaptive sketching and rowsFor() aim at. */
-export type ErrorMetric = 'value' | 'vector';
+/** Which bootstrap estimate adaptive sketching and rowsFor() aim at: singular values, right vectors, left vectors. */
+export type ErrorMetric = 'value' | 'vector' | 'left';
 
 /** sketchedSvd with a fixed sketch size. A is validated (shape; finiteness is the backend's). */
 export interface SketchedSvdRequest {
@@ -169,7 +169,9 @@ export interface BootstrapSvdOutput {
   vectorError: number;
   /** (1 − α) quantile of max_j ‖(I − ṼṼᵀ)v*ⱼ‖₂. */
   subspaceError: number;
-  perComponent: { value: Float64Array; vector: Float64Array };
+  /** (1 − α) quantile of max_j of the sin-angle between Y·v*ⱼ and Y·ṽⱼ (the left vectors, from the sketch). */
+  leftVectorError: number;
+  perComponent: { value: Float64Array; vector: Float64Array; left: Float64Array };
   sketchRows: number;
 }
 
@@ -185,7 +187,7 @@ export interface AdaptiveSvdRequest extends Omit<BootstrapSvdRequest, 'sketchRow
 
 export interface AdaptiveSvdOutput extends SketchedSvdOutput {
   /** One entry per sketch tried. */
-  path: { rows: number; valueError: number; vectorError: number }[];
+  path: { rows: number; valueError: number; vectorError: number; leftVectorError: number }[];
   /** Whether the last estimate met the tolerance (else the sketch reached maxRows). */
   converged: boolean;
 }

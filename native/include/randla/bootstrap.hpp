@@ -38,8 +38,9 @@ constexpr bool parse_row_sketch(std::string_view name, RowSketch& s) noexcept {
   return false;
 }
 
-// Which estimate adaptive sketching and rows_for() aim at.
-enum class ErrorMetric { Value, Vector };
+// Which estimate adaptive sketching and rows_for() aim at: singular values, right vectors, or
+// the left vectors Ũ = A·Ṽ·Σ̃⁻¹.
+enum class ErrorMetric { Value, Vector, Left };
 
 // The largest sketch (t) accepted: rows are addressed by 32-bit LAPACK dimensions.
 constexpr std::int64_t kMaxSketchRows = 2147483647;
@@ -104,10 +105,16 @@ struct BootstrapSvdResult {
   DenseMatrix<double> V;              // Ṽ (n x k), canonical signs
   double value_error = 0;             // (1 − α) quantile of max_j |σ*ⱼ − σ̃ⱼ|
   double vector_error = 0;            // (1 − α) quantile of max_j ‖v*ⱼ − ṽⱼ(ṽⱼᵀv*ⱼ)‖₂
+  // The left vectors from the sketch alone (Lopes et al. 2020, §2): ũⱼ ∝ A·ṽⱼ and uⱼ ∝ A·vⱼ, so
+  // their angle is read in the sketch as that of Y·ṽⱼ and Y·v*ⱼ: (1 − α) quantile of max_j of
+  // ‖b − a(aᵀb)‖₂ with a = Y·ṽⱼ/‖Y·ṽⱼ‖, b = Y·v*ⱼ/‖Y·v*ⱼ‖ (a zero vector stays zero).
+  double left_error = 0;
   std::vector<double> value_per_component;   // quantile of each |σ*ⱼ − σ̃ⱼ| (k)
   std::vector<double> vector_per_component;  // quantile of each sin-angle (k)
+  std::vector<double> left_per_component;    // quantile of each left sin-angle (k)
   DenseMatrix<double> value_errors;   // ε^σ_{b j}, B x k (the replicates themselves)
   DenseMatrix<double> vector_errors;  // ε^V_{b j}, B x k
+  DenseMatrix<double> left_errors;    // ε^U_{b j}, B x k
   // The subspace reading, ‖(I − ṼṼᵀ)v*ⱼ‖₂ (projection on all k sketched vectors): not in
   // the contract's outputs; what the exact-rank test bounds (per-vector angles rotate
   // within an exactly captured subspace). Quantile of max_j, and the B x k replicates.
@@ -133,7 +140,10 @@ double nearest_rank_quantile(std::vector<double> sample, double alpha);
 struct SvdErrorEstimate {
   double value_error = 0;
   double vector_error = 0;
+  double left_error = 0;
 };
+// The estimate of `metric` in a result.
+double estimate_of(const BootstrapSvdResult& result, ErrorMetric metric);
 double extrapolate_error(double estimate, std::int64_t t, std::int64_t t_new);
 SvdErrorEstimate extrapolate(const BootstrapSvdResult& result, std::int64_t t_new);
 // The smallest integer t' >= min_rows with estimate·√(t / t') <= tolerance (tolerance > 0).
@@ -159,6 +169,7 @@ struct AdaptiveStep {
   std::int64_t rows = 0;
   double value_error = 0;
   double vector_error = 0;
+  double left_error = 0;
 };
 
 struct AdaptiveSvdResult {

@@ -112,6 +112,43 @@ struct TopSvd {
   const double* vector(std::int64_t j) const { return u.data() + j * n; }
 };
 
+// The columns of Y·V (t x k), each scaled to unit norm (a zero column stays zero).
+DenseMatrix<double> unit_columns_of_product(const DenseMatrix<double>& Y, const DenseMatrix<double>& V) {
+  const std::int64_t t = Y.rows, n = Y.cols, k = V.cols;
+  DenseMatrix<double> P(t, k);
+  blas::gemm(CblasNoTrans, CblasNoTrans, static_cast<int>(t), static_cast<int>(k), static_cast<int>(n), 1.0,
+             Y.data.data(), static_cast<int>(t), V.data.data(), static_cast<int>(n), 0.0, P.data.data(),
+             static_cast<int>(t));
+  for (std::int64_t j = 0; j < k; ++j) {
+    double* p = P.col(j);
+    double ss = 0;
+    for (std::int64_t i = 0; i < t; ++i) ss += p[i] * p[i];
+    if (ss > 0) {
+      const double inv = 1.0 / std::sqrt(ss);
+      for (std::int64_t i = 0; i < t; ++i) p[i] *= inv;
+    }
+  }
+  return P;
+}
+
+// ‖b − a(aᵀb)‖₂ with b = y/‖y‖, for a unit (or zero) a: the sine of the angle between a and y,
+// from the projection (accurate near 0); 0 when y = 0.
+double unit_sin_angle(const double* a, const double* y, std::int64_t len) {
+  double yy = 0, ay = 0;
+  for (std::int64_t i = 0; i < len; ++i) {
+    yy += y[i] * y[i];
+    ay += a[i] * y[i];
+  }
+  if (!(yy > 0)) return 0.0;
+  const double inv = 1.0 / std::sqrt(yy), c = ay * inv;
+  double ss = 0;
+  for (std::int64_t i = 0; i < len; ++i) {
+    const double d = y[i] * inv - a[i] * c;
+    ss += d * d;
+  }
+  return std::sqrt(ss);
+}
+
 // Each column's first largest-|.| entry positive (the sketched solution's canonical sign).
 void canonical_signs(DenseMatrix<double>& V) {
   for (std::int64_t j = 0; j < V.cols; ++j) {
@@ -224,6 +261,9 @@ BootstrapSvdResult bootstrap_svd_error_of_sketch(const DenseMatrix<double>& Y, c
   r.value_errors = DenseMatrix<double>(B, k);
   r.vector_errors = DenseMatrix<double>(B, k);
   r.subspace_errors = DenseMatrix<double>(B, k);
+  r.left_errors = DenseMatrix<double>(B, k);
+  // a_j = Y·ṽⱼ/‖Y·ṽⱼ‖ (t x k): the sketch's own left vectors, the reference of the left errors.
+  const DenseMatrix<double> left = unit_columns_of_product(Y, r.V);
 
   // Replicate b's outputs are a function of (Y, b) alone, written to row b: any split of the
   // replicates over threads gives the same bits. Waves of threads() replicates let progress be
@@ -234,12 +274,17 @@ BootstrapSvdResult bootstrap_svd_error_of_sketch(const DenseMatrix<double>& Y, c
     parallel_for(last - first, [&](std::int64_t b0, std::int64_t b1) {
       TopSvd svd(n, t, k);
       std::vector<double> residual(static_cast<std::size_t>(n));
+      DenseMatrix<double> star_left(t, k);
       for (std::int64_t b = first + b0; b < first + b1; ++b) {
         control.check();
         const std::vector<std::int64_t> idx = resample_indices(t, b, o.seed);
         // Y* = Y[i*, :], with the scale its rows already carry.
         svd.load(Y, idx.data());
         svd.factor();
+        // b_j = Y·v*ⱼ (then normalised below): the replicate's left vectors read in the sketch.
+        blas::gemm(CblasNoTrans, CblasNoTrans, static_cast<int>(t), static_cast<int>(k), static_cast<int>(n), 1.0,
+                   Y.data.data(), static_cast<int>(t), svd.u.data(), static_cast<int>(n), 0.0, star_left.data.data(),
+                   static_cast<int>(t));
         for (std::int64_t j = 0; j < k; ++j) {
           r.value_errors(b, j) = std::abs(svd.s[static_cast<std::size_t>(j)] - r.S[static_cast<std::size_t>(j)]);
           // ‖v* − ṽ(ṽᵀv*)‖₂: the sine of the angle from the projection, accurate near 0.
@@ -264,6 +309,7 @@ BootstrapSvdResult bootstrap_svd_error_of_sketch(const DenseMatrix<double>& Y, c
           double rs = 0;
           for (double v : residual) rs += v * v;
           r.subspace_errors(b, j) = std::sqrt(rs);
+          r.left_errors(b, j) = unit_sin_angle(left.col(j), star_left.col(j), t);
         }
       }
     });
@@ -271,21 +317,25 @@ BootstrapSvdResult bootstrap_svd_error_of_sketch(const DenseMatrix<double>& Y, c
   }
 
   std::vector<double> max_value(static_cast<std::size_t>(B), 0.0), max_vector(static_cast<std::size_t>(B), 0.0);
-  std::vector<double> max_subspace(static_cast<std::size_t>(B), 0.0);
+  std::vector<double> max_subspace(static_cast<std::size_t>(B), 0.0), max_left(static_cast<std::size_t>(B), 0.0);
   for (std::int64_t b = 0; b < B; ++b)
     for (std::int64_t j = 0; j < k; ++j) {
       max_subspace[static_cast<std::size_t>(b)] = std::max(max_subspace[static_cast<std::size_t>(b)], r.subspace_errors(b, j));
       max_value[static_cast<std::size_t>(b)] = std::max(max_value[static_cast<std::size_t>(b)], r.value_errors(b, j));
       max_vector[static_cast<std::size_t>(b)] = std::max(max_vector[static_cast<std::size_t>(b)], r.vector_errors(b, j));
+      max_left[static_cast<std::size_t>(b)] = std::max(max_left[static_cast<std::size_t>(b)], r.left_errors(b, j));
     }
   r.value_error = nearest_rank_quantile(max_value, o.alpha);
   r.vector_error = nearest_rank_quantile(max_vector, o.alpha);
   r.subspace_error = nearest_rank_quantile(max_subspace, o.alpha);
+  r.left_error = nearest_rank_quantile(max_left, o.alpha);
   for (std::int64_t j = 0; j < k; ++j) {
     r.value_per_component.push_back(
         nearest_rank_quantile(std::vector<double>(r.value_errors.col(j), r.value_errors.col(j) + B), o.alpha));
     r.vector_per_component.push_back(
         nearest_rank_quantile(std::vector<double>(r.vector_errors.col(j), r.vector_errors.col(j) + B), o.alpha));
+    r.left_per_component.push_back(
+        nearest_rank_quantile(std::vector<double>(r.left_errors.col(j), r.left_errors.col(j) + B), o.alpha));
   }
   return r;
 }
@@ -325,7 +375,26 @@ double extrapolate_error(double estimate, std::int64_t t, std::int64_t t_new) {
 }
 
 SvdErrorEstimate extrapolate(const BootstrapSvdResult& r, std::int64_t t_new) {
-  return {extrapolate_error(r.value_error, r.sketch_rows, t_new), extrapolate_error(r.vector_error, r.sketch_rows, t_new)};
+  return {extrapolate_error(r.value_error, r.sketch_rows, t_new), extrapolate_error(r.vector_error, r.sketch_rows, t_new),
+          extrapolate_error(r.left_error, r.sketch_rows, t_new)};
+}
+
+namespace {
+void check_metric(ErrorMetric metric, const char* argument) {
+  const int id = static_cast<int>(metric);
+  RANDLA_EXPECTS(id >= 0 && id <= 2, argument)
+      << "Expected 'value', 'vector' or 'left' for " << argument << " but received " << id;
+}
+}  // namespace
+
+double estimate_of(const BootstrapSvdResult& r, ErrorMetric metric) {
+  check_metric(metric, "metric");
+  switch (metric) {
+    case ErrorMetric::Vector: return r.vector_error;
+    case ErrorMetric::Left: return r.left_error;
+    case ErrorMetric::Value: break;
+  }
+  return r.value_error;
 }
 
 std::int64_t rows_for_error(double estimate, std::int64_t t, double tolerance, std::int64_t min_rows) {
@@ -347,9 +416,7 @@ std::int64_t rows_for_error(double estimate, std::int64_t t, double tolerance, s
 }
 
 std::int64_t rows_for(const BootstrapSvdResult& r, double tolerance, ErrorMetric metric) {
-  const int id = static_cast<int>(metric);
-  RANDLA_EXPECTS(id == 0 || id == 1, "metric") << "Expected 'value' or 'vector' for metric but received " << id;
-  return rows_for_error(metric == ErrorMetric::Value ? r.value_error : r.vector_error, r.sketch_rows, tolerance, r.rank);
+  return rows_for_error(estimate_of(r, metric), r.sketch_rows, tolerance, r.rank);
 }
 
 template <class T>
@@ -360,9 +427,7 @@ AdaptiveSvdResult adaptive_sketched_svd(MatrixView<const T> A, const AdaptiveSvd
       << "Expected an integer in [1, " << A.cols << "] (at most the columns of A) for options.rank but received " << k;
   RANDLA_EXPECTS(o.tolerance > 0 && std::isfinite(o.tolerance), "options.tolerance")
       << "Expected a positive finite number for options.tolerance but received " << o.tolerance;
-  const int metric_id = static_cast<int>(o.metric);
-  RANDLA_EXPECTS(metric_id == 0 || metric_id == 1, "options.metric")
-      << "Expected 'value' or 'vector' for options.metric but received " << metric_id;
+  check_metric(o.metric, "options.metric");
   detail::check_bootstrap(o.replicates, o.alpha);
   const std::int64_t max_rows =
       o.max_rows == 0 ? (m > kMaxSketchRows / 16 ? kMaxSketchRows : 16 * m) : o.max_rows;
@@ -396,8 +461,8 @@ AdaptiveSvdResult adaptive_sketched_svd(MatrixView<const T> A, const AdaptiveSvd
     // Draw q never depends on t: the sketch of t rows extends the previous one's draws.
     BootstrapSvdResult r = bootstrap_svd_error_of_sketch(row_sketch(A, t, o.sketch, o.seed, control), bo, step_control);
     done_before += static_cast<int>(o.replicates);
-    out.path.push_back({t, r.value_error, r.vector_error});
-    const double estimate = o.metric == ErrorMetric::Value ? r.value_error : r.vector_error;
+    out.path.push_back({t, r.value_error, r.vector_error, r.left_error});
+    const double estimate = estimate_of(r, o.metric);
     out.svd.S = std::move(r.S);
     out.svd.V = std::move(r.V);
     out.svd.sketch_rows = t;

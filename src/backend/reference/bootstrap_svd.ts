@@ -41,7 +41,9 @@ export interface BootstrapSvdOptions extends Omit<SketchedSvdOptions, 'leftVecto
   onProgress?: (progress: Progress) => void;
 }
 
-export type ErrorMetric = 'value' | 'vector';
+/** Which estimate rowsFor() and adaptive sketching aim at: singular values, right vectors, left vectors. */
+export type ErrorMetric = 'value' | 'vector' | 'left';
+export const ERROR_METRICS: readonly ErrorMetric[] = ['value', 'vector', 'left'];
 
 export interface BootstrapSvdResult extends SketchedSvdResult {
   /** (1 − α) quantile of max_j |σ*ⱼ − σ̃ⱼ| over the replicates. */
@@ -54,14 +56,19 @@ export interface BootstrapSvdResult extends SketchedSvdResult {
    * the report; it is the issue's "‖(I − ṼṼᵀ)v*‖".
    */
   subspaceError: number;
-  /** Per-component quantiles of |σ*ⱼ − σ̃ⱼ| and of the sin-angles. */
-  perComponent: { value: Float64Array; vector: Float64Array };
+  /**
+   * The left vectors from the sketch alone (Lopes et al. 2020): ũⱼ ∝ A·ṽⱼ and uⱼ ∝ A·vⱼ, read in the
+   * sketch as Y·ṽⱼ and Y·v*ⱼ: (1 − α) quantile of max_j of the sine of their angle.
+   */
+  leftVectorError: number;
+  /** Per-component quantiles of |σ*ⱼ − σ̃ⱼ|, of the sin-angles and of the left sin-angles. */
+  perComponent: { value: Float64Array; vector: Float64Array; left: Float64Array };
   /** Each replicate's maxima (B values each), in replicate order. */
-  replicateErrors: { value: Float64Array; vector: Float64Array; subspace: Float64Array };
+  replicateErrors: { value: Float64Array; vector: Float64Array; subspace: Float64Array; left: Float64Array };
   replicates: number;
   alpha: number;
   /** The estimates at a sketch of `rows` rows: each times √(t / rows). */
-  extrapolate(rows: number): { valueError: number; vectorError: number };
+  extrapolate(rows: number): { valueError: number; vectorError: number; leftVectorError: number };
   /** The smallest t' ≥ k whose extrapolated estimate of `metric` is ≤ tolerance. */
   rowsFor(tolerance: number, metric?: ErrorMetric): number;
 }
@@ -132,6 +139,48 @@ export function triangularFactor(Y: Float64Array, t: number, cols: number, pivot
   const R = new Float64Array(pivots * cols);
   for (let c = 0; c < cols; c++) for (let i = 0; i < Math.min(c + 1, pivots); i++) R[i + c * pivots] = W[i + c * t]!;
   return R;
+}
+
+/** The columns of Y·V (t × k, column-major; Y t × n, V n × k), each scaled to unit norm (zero stays zero). */
+function unitColumnsOfProduct(Y: Float64Array, t: number, n: number, V: Float64Array, k: number): Float64Array {
+  const P = new Float64Array(t * k);
+  for (let j = 0; j < k; j++) {
+    const po = j * t;
+    for (let i = 0; i < n; i++) {
+      const x = V[j * n + i]!;
+      const yo = i * t;
+      for (let q = 0; q < t; q++) P[po + q] = P[po + q]! + Y[yo + q]! * x;
+    }
+    let ss = 0;
+    for (let q = 0; q < t; q++) ss += P[po + q]! * P[po + q]!;
+    if (ss > 0) {
+      const inv = 1 / Math.sqrt(ss);
+      for (let q = 0; q < t; q++) P[po + q] = P[po + q]! * inv;
+    }
+  }
+  return P;
+}
+
+/**
+ * ‖b − a(aᵀb)‖₂ with b = y/‖y‖ for the unit (or zero) a = A[ao … ao + len): the sine of the angle
+ * between a and y from the projection (accurate near 0); 0 when y = 0.
+ */
+function unitSinAngle(A: Float64Array, ao: number, y: Float64Array, len: number): number {
+  let yy = 0;
+  let ay = 0;
+  for (let i = 0; i < len; i++) {
+    yy += y[i]! * y[i]!;
+    ay += A[ao + i]! * y[i]!;
+  }
+  if (!(yy > 0)) return 0;
+  const inv = 1 / Math.sqrt(yy);
+  const c = ay * inv;
+  let ss = 0;
+  for (let i = 0; i < len; i++) {
+    const d = y[i]! * inv - A[ao + i]! * c;
+    ss += d * d;
+  }
+  return Math.sqrt(ss);
 }
 
 /** Makes the first largest-|·| entry of each column of the column-major rows × k block positive. */
@@ -321,6 +370,11 @@ export function referenceBootstrapSvdError(A: Matrix | unknown, options: Bootstr
   const maxSubspace = new Float64Array(B);
   const Ystar = new Float64Array(t * n);
   const proj = new Float64Array(k);
+  const leftErr = new Float64Array(B * k);
+  const maxLeft = new Float64Array(B);
+  // a_j = Y·ṽⱼ/‖Y·ṽⱼ‖: the sketch's own left vectors, against which each replicate's are measured.
+  const sketchLeft = unitColumnsOfProduct(Y, t, n, top.V, k);
+  const starLeft = new Float64Array(t);
   for (let b = 0; b < B; b++) {
     if (signal?.aborted) throw new RandlaError(ErrorCode.ABORTED, 'The operation was aborted', { cause: signal.reason });
     const idx = resampleIndices(t, b, v.seed);
@@ -332,6 +386,7 @@ export function referenceBootstrapSvdError(A: Matrix | unknown, options: Bootstr
     let mv = 0;
     let mV = 0;
     let mS = 0;
+    let mU = 0;
     for (let j = 0; j < k; j++) {
       const ev = Math.abs(star.S[j]! - top.S[j]!);
       const vs = j * n;
@@ -360,24 +415,40 @@ export function referenceBootstrapSvdError(A: Matrix | unknown, options: Bootstr
       if (eV > mV) mV = eV;
       const eS = Math.sqrt(outSq);
       if (eS > mS) mS = eS;
+      // Y·v*ⱼ, then the sine of its angle with a_j.
+      starLeft.fill(0);
+      for (let i = 0; i < n; i++) {
+        const x = star.V[vs + i]!;
+        const yo = i * t;
+        for (let q = 0; q < t; q++) starLeft[q] = starLeft[q]! + Y[yo + q]! * x;
+      }
+      const eU = unitSinAngle(sketchLeft, j * t, starLeft, t);
+      leftErr[b * k + j] = eU;
+      if (eU > mU) mU = eU;
     }
     maxValue[b] = mv;
     maxVector[b] = mV;
     maxSubspace[b] = mS;
+    maxLeft[b] = mU;
     onProgress?.({ pass: b + 1, totalPasses: B });
   }
 
   const perValue = new Float64Array(k);
   const perVector = new Float64Array(k);
+  const perLeft = new Float64Array(k);
   const column = new Float64Array(B);
   for (let j = 0; j < k; j++) {
     for (let b = 0; b < B; b++) column[b] = valueErr[b * k + j]!;
     perValue[j] = nearestRankQuantile(column, alpha);
     for (let b = 0; b < B; b++) column[b] = vectorErr[b * k + j]!;
     perVector[j] = nearestRankQuantile(column, alpha);
+    for (let b = 0; b < B; b++) column[b] = leftErr[b * k + j]!;
+    perLeft[j] = nearestRankQuantile(column, alpha);
   }
   const valueError = nearestRankQuantile(maxValue, alpha);
   const vectorError = nearestRankQuantile(maxVector, alpha);
+  const leftVectorError = nearestRankQuantile(maxLeft, alpha);
+  const estimates = { value: valueError, vector: vectorError, left: leftVectorError };
   return {
     S: top.S,
     Vt: rowMajorOf(top.V, n, k),
@@ -386,17 +457,22 @@ export function referenceBootstrapSvdError(A: Matrix | unknown, options: Bootstr
     valueError,
     vectorError,
     subspaceError: nearestRankQuantile(maxSubspace, alpha),
-    perComponent: { value: perValue, vector: perVector },
-    replicateErrors: { value: maxValue, vector: maxVector, subspace: maxSubspace },
+    leftVectorError,
+    perComponent: { value: perValue, vector: perVector, left: perLeft },
+    replicateErrors: { value: maxValue, vector: maxVector, subspace: maxSubspace, left: maxLeft },
     replicates: B,
     alpha,
     extrapolate(rows: number) {
       const r = expectInteger(rows, 'rows', 1);
-      return { valueError: extrapolateError(valueError, t, r), vectorError: extrapolateError(vectorError, t, r) };
+      return {
+        valueError: extrapolateError(valueError, t, r),
+        vectorError: extrapolateError(vectorError, t, r),
+        leftVectorError: extrapolateError(leftVectorError, t, r),
+      };
     },
     rowsFor(tolerance: number, metric: ErrorMetric = 'value') {
-      const which = expectOneOf<ErrorMetric>(metric, 'metric', ['value', 'vector']);
-      return rowsForTolerance(which === 'value' ? valueError : vectorError, t, k, tolerance);
+      const which = expectOneOf<ErrorMetric>(metric, 'metric', ERROR_METRICS);
+      return rowsForTolerance(estimates[which], t, k, tolerance);
     },
   };
 }
@@ -409,7 +485,7 @@ export interface AdaptiveSketchedSvdOptions extends Omit<BootstrapSvdOptions, 's
 }
 
 export interface AdaptiveSketchedSvdResult extends BootstrapSvdResult {
-  path: { rows: number; valueError: number; vectorError: number }[];
+  path: { rows: number; valueError: number; vectorError: number; leftVectorError: number }[];
   converged: boolean;
 }
 
@@ -430,7 +506,7 @@ export function referenceAdaptiveSketchedSvd(A: Matrix | unknown, options: Adapt
   const k = expectInteger(options.rank, 'options.rank', 1, M.cols);
   const tolerance = options.tolerance;
   if (typeof tolerance !== 'number' || !(tolerance > 0) || !Number.isFinite(tolerance)) throw invalid('options.tolerance', 'a finite number > 0', tolerance);
-  const metric = expectOneOf<ErrorMetric>(options.metric ?? 'value', 'options.metric', ['value', 'vector']);
+  const metric = expectOneOf<ErrorMetric>(options.metric ?? 'value', 'options.metric', ERROR_METRICS);
   const maxRows = expectInteger(options.maxRows ?? Math.min(MAX_SKETCH_ROWS, 16 * M.rows), 'options.maxRows', k, MAX_SKETCH_ROWS);
   const initialRows = expectInteger(options.initialRows ?? Math.max(2 * k, 100), 'options.initialRows', k, MAX_SKETCH_ROWS);
   const seed = options.seed === undefined ? randomSeed() : expectSeed(options.seed, 'options.seed');
@@ -446,8 +522,8 @@ export function referenceAdaptiveSketchedSvd(A: Matrix | unknown, options: Adapt
   for (;;) {
     const r = referenceBootstrapSvdError(M, { ...options, rank: k, sketchRows: rows, seed, ...(stepProgress ? { onProgress: stepProgress } : {}) });
     doneBefore += r.replicates;
-    path.push({ rows, valueError: r.valueError, vectorError: r.vectorError });
-    const estimate = metric === 'value' ? r.valueError : r.vectorError;
+    path.push({ rows, valueError: r.valueError, vectorError: r.vectorError, leftVectorError: r.leftVectorError });
+    const estimate = { value: r.valueError, vector: r.vectorError, left: r.leftVectorError }[metric];
     const converged = estimate <= tolerance;
     if (converged || rows >= maxRows) return Object.assign(r, { path, converged });
     rows = Math.min(maxRows, Math.max(r.rowsFor(tolerance, metric), Math.ceil(1.25 * rows)));

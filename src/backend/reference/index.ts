@@ -71,6 +71,7 @@ function bootstrapSvdErrorSync(r: BootstrapSvdRequest): BootstrapSvdOutput {
     valueError: out.valueError,
     vectorError: out.vectorError,
     subspaceError: out.subspaceError,
+    leftVectorError: out.leftVectorError,
     perComponent: out.perComponent,
     sketchRows: out.sketchRows,
   };
