@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "check.hpp"
@@ -453,6 +454,53 @@ TEST_CASE("same seed: identical bits on 1 and 2 threads") {
   double diff = 0;
   for (std::size_t i = 0; i < row.U.data.size(); ++i) diff = std::max(diff, std::abs(row.U.data[i] - two.U.data[i]));
   CHECK_AT_MOST(diff, tol::sketched_svd_rounding<double>(), "left vectors: row-major against col-major input");
+  set_threads(before);
+}
+
+// BLAS's thread count is one process-wide setting: a single-threaded section must hold while any
+// section is open on any thread, so concurrent calls (AsyncWorkers) never switch BLAS back to
+// many threads under each other, and set_threads() inside a section waits for the last to close.
+TEST_CASE("single-threaded BLAS sections are counted process-wide; concurrent bootstraps keep their bits") {
+  const int before = threads();
+  set_threads(2);
+  if (blas_threads() == 0) {
+    std::printf("  BLAS cannot report its threads: the section count is not observable here\n");
+  } else {
+    CHECK(blas_threads() == 2, "outside a section BLAS uses threads()");
+    {
+      const SingleThreadedBlas outer;
+      CHECK(blas_threads() == 1, "inside a section BLAS uses 1 thread");
+      std::thread other([] { const SingleThreadedBlas inner; });
+      other.join();
+      CHECK(blas_threads() == 1, "another thread's section closing leaves this one's in force");
+      set_threads(2);
+      CHECK(blas_threads() == 1, "set_threads inside a section waits for the last to close");
+    }
+    CHECK(blas_threads() == 2, "the last section to close restores threads()");
+  }
+  // Two bootstraps at once, on two threads, give the bits each gives alone.
+  const std::int64_t m = 1500, n = 60;
+  const std::vector<double> A = tol::with_spectrum(m, n, tol::polynomial_decay(n, 1.0), 41, 42);
+  BootstrapSvdOptions o;
+  o.rank = 4;
+  o.sketch_rows = 150;
+  o.sketch = RowSketch::Gaussian;
+  o.replicates = 20;
+  const auto run = [&](std::uint64_t seed) {
+    BootstrapSvdOptions so = o;
+    so.seed = seed;
+    return bootstrap_svd_error(view_of(A, m, n), so);
+  };
+  const BootstrapSvdResult alone8 = run(8), alone9 = run(9);
+  BootstrapSvdResult together8, together9;
+  std::thread first([&] { together8 = run(8); });
+  std::thread second([&] { together9 = run(9); });
+  first.join();
+  second.join();
+  CHECK(together8.value_errors.data == alone8.value_errors.data && together8.left_errors.data == alone8.left_errors.data,
+        "seed 8: concurrent run has the bits of the lone run");
+  CHECK(together9.vector_errors.data == alone9.vector_errors.data && together9.S == alone9.S,
+        "seed 9: concurrent run has the bits of the lone run");
   set_threads(before);
 }
 

@@ -54,7 +54,7 @@ BootstrapCovarianceResult bootstrap_covariance_error(MatrixView<const T> A, cons
   RANDLA_EXPECTS_CODE(A.data != nullptr && A.rows >= 1 && A.cols >= 1, ErrorCode::Shape, "A")
       << "Expected a non-empty matrix for A but received " << A.rows << " x " << A.cols;
   detail::check_bootstrap(o.replicates, o.alpha);
-  const detail::SingleThreadedBlas single;
+  const SingleThreadedBlas single;
   const DenseMatrix<double> Y = row_sketch(A, o.sketch_rows, o.sketch, o.seed, control);
   const std::int64_t t = Y.rows, n = Y.cols, B = o.replicates;
   const int ni = blas::dim(n, "cols"), ti = blas::dim(t, "sketchRows");

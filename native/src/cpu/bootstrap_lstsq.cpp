@@ -78,7 +78,7 @@ std::vector<double> solve_sketch(const DenseMatrix<double>& Y) {
 template <class T>
 std::vector<double> sketched_lstsq(MatrixView<const T> A, const T* b, const SketchedLstsqOptions& o,
                                    const RunControl& control) {
-  const detail::SingleThreadedBlas single;
+  const SingleThreadedBlas single;
   return solve_sketch(sketch_system(A, b, o, control));
 }
 
@@ -86,7 +86,7 @@ template <class T>
 BootstrapLstsqResult bootstrap_lstsq_error(MatrixView<const T> A, const T* b, const SketchedLstsqOptions& o,
                                            const RunControl& control) {
   detail::check_bootstrap(o.replicates, o.alpha);
-  const detail::SingleThreadedBlas single;
+  const SingleThreadedBlas single;
   const DenseMatrix<double> Y = sketch_system(A, b, o, control);
   const std::int64_t t = Y.rows, c = Y.cols, n = c - 1, B = o.replicates;
   BootstrapLstsqResult r;

@@ -252,7 +252,7 @@ BootstrapSvdResult bootstrap_svd_error_of_sketch(const DenseMatrix<double>& Y, c
       << "Expected a non-empty sketch for Y but received " << t << " x " << n;
   check_rank_and_rows(k, t, n);
   detail::check_bootstrap(B, o.alpha);
-  const detail::SingleThreadedBlas single;
+  const SingleThreadedBlas single;
 
   BootstrapSvdResult r;
   r.sketch_rows = t;
@@ -349,7 +349,7 @@ SketchedSvdResult sketched_svd(MatrixView<const T> A, const SketchedSvdOptions& 
         << "Expected an integer in [1, " << A.rows << "] (at most the rows of A, for left vectors) for options.rank "
         << "but received " << o.rank;
   }
-  const detail::SingleThreadedBlas single;
+  const SingleThreadedBlas single;
   const DenseMatrix<double> Y = row_sketch(A, o.sketch_rows, o.sketch, o.seed, control);
   SketchedSvdResult r;
   r.sketch_rows = o.sketch_rows;
@@ -444,7 +444,7 @@ AdaptiveSvdResult adaptive_sketched_svd(MatrixView<const T> A, const AdaptiveSvd
         << "received " << k;
   }
 
-  const detail::SingleThreadedBlas single;
+  const SingleThreadedBlas single;
   // Progress: replicates done over every step so far; the total grows with each step.
   int done_before = 0;
   RunControl step_control;

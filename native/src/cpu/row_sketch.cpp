@@ -123,7 +123,7 @@ void gaussian_sketch(const Source& A, std::int64_t t, std::uint64_t seed, DenseM
                      const RunControl& control) {
   const std::int64_t m = A.rows, n = A.cols;
   std::fill(Y.data.begin(), Y.data.end(), 0.0);
-  const detail::SingleThreadedBlas single;
+  const SingleThreadedBlas single;
   DenseMatrix<double> omega, block;
   for (std::int64_t r0 = 0; r0 < m; r0 += kRowBlock) {
     control.check();

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <exception>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -40,15 +41,50 @@ std::atomic<int>& thread_setting() {
   return setting;
 }
 
+// The single-threaded BLAS sections now open, process-wide, and the lock that orders them with
+// set_threads(): BLAS's thread count is one global, so it is 1 while any section is open and
+// threads() otherwise.
+struct BlasSections {
+  std::mutex lock;
+  int open = 0;
+};
+BlasSections& blas_sections() {
+  static BlasSections s;
+  return s;
+}
+
 }  // namespace
 
 void set_threads(int n) {
   RANDLA_EXPECTS(n >= 1 && n <= 4096, "threads") << "Expected an integer in [1, 4096] for threads but received " << n;
+  BlasSections& s = blas_sections();
+  const std::lock_guard<std::mutex> guard(s.lock);
   thread_setting().store(n);
-  apply_to_blas(n);
+  // An open section keeps BLAS at 1 thread; the last one to close applies the new setting.
+  if (s.open == 0) apply_to_blas(n);
+}
+
+SingleThreadedBlas::SingleThreadedBlas() {
+  BlasSections& s = blas_sections();
+  const std::lock_guard<std::mutex> guard(s.lock);
+  if (s.open++ == 0) apply_to_blas(1);
+}
+
+SingleThreadedBlas::~SingleThreadedBlas() {
+  BlasSections& s = blas_sections();
+  const std::lock_guard<std::mutex> guard(s.lock);
+  if (--s.open == 0) apply_to_blas(threads());
 }
 
 int threads() noexcept { return thread_setting().load(); }
+
+int blas_threads() noexcept {
+#if defined(RANDLA_HAVE_OPENBLAS_THREADS)
+  return openblas_get_num_threads();
+#else
+  return 0;
+#endif
+}
 
 const char* blas_name() noexcept {
 #if defined(RANDLA_HAVE_OPENBLAS_THREADS)
