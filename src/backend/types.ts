@@ -1,4 +1,4 @@
-import type { CsrMatrix, Matrix, Normalizer, Progress, SketchKind } from '../types.js';
+import type { ComplexArray, ComplexMatrix, CsrMatrix, Matrix, Normalizer, Progress, SketchKind } from '../types.js';
 
 /**
  * What a backend computes, after the facade has validated and normalised the input.
@@ -239,6 +239,54 @@ export interface BootstrapLstsqOutput extends SketchedLstsqOutput {
   error: number;
   /** error / ‖x̃‖₂. */
   relativeError: number;
+}
+
+/** DMD variants (docs/algorithms/dmd.md, "Variants"). */
+export type DmdVariant = 'exact' | 'projected' | 'fb' | 'tls' | 'randomized';
+
+/** dmd(): every default resolved by the facade; X and Y validated (shape, finiteness). */
+export interface DmdRequest {
+  /** n × m snapshots as columns: real (either layout, f32 or f64) or complex (f64 parts). Never mutated. */
+  X: Matrix | ComplexMatrix;
+  /** Explicit pairs: the same shape and kind as X. */
+  Y?: Matrix | ComplexMatrix;
+  dt: number;
+  variant: DmdVariant;
+  /** −1, 0, a number in (0, 1) or an integer ≥ 1 (randomized: an integer ≥ 1). */
+  rank: number;
+  threshold: 'exact' | 'cubic';
+  /** tls: the projection rank (undefined: the rank chosen on X₁). */
+  tlsRank?: number;
+  /** delays > 1: the rank of the first SVD projection (HODMD); undefined: no projection. */
+  projectRank?: number;
+  /** d ≥ 1 (1: no delays). */
+  delays: number;
+  affine: boolean;
+  increments: boolean;
+  amplitudes: 'first' | 'optimal';
+  /** randomized only. */
+  oversamples: number;
+  powerIters: number;
+  normalizer: Normalizer;
+  sketch: SketchKind;
+  seed: bigint;
+}
+
+export interface DmdOutput {
+  /** λ, discrete time, ordered by imaginary part then real part (ascending). */
+  eigs: ComplexArray;
+  /**
+   * Φ, row-major, r columns: N rows (N = the preprocessed row count: n·d with delays; the
+   * constant row of `affine` dropped; lifted to the n-row data space with projectRank).
+   */
+  modes: ComplexMatrix;
+  amplitudes: ComplexArray;
+  /** All singular values of X₁ (randomized: of B₁), non-increasing. */
+  singularValues: Float64Array;
+  /** r, the rank kept. */
+  rank: number;
+  /** ‖X₂·V·Σ⁻¹·wⱼ − λⱼ·U·wⱼ‖₂ per mode, in the order of eigs. */
+  residuals: Float64Array;
 }
 
 export interface BackendInfo {
