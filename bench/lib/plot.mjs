@@ -60,7 +60,6 @@ function panel({ yField, yTitle, yDomain, xDomain, xTitle, rule, legend, yFormat
  * k: the rank; title: string; subtitle: string[] (one line each). Returns the SVG text.
  */
 export async function errorVsTimeSvg({ points, optimum, k, title, subtitle = [] }) {
-  const [vega, vl] = await Promise.all([import('vega'), import('vega-lite')]);
   const values = points
     .filter((p) => p.time_ms > 0 && p.error > 0)
     .map((p) => ({ ...p, label: `q=${p.q}`, excess: optimum > 0 ? Math.max(p.error / optimum - 1, EXCESS_FLOOR) : null }));
@@ -98,6 +97,15 @@ export async function errorVsTimeSvg({ points, optimum, k, title, subtitle = [] 
     vconcat: panels,
     config: { font: 'sans-serif', axis: { labelFontSize: 10, titleFontSize: 11 }, legend: { labelFontSize: 10 } },
   };
+  return vegaLiteToSvg(spec);
+}
+
+/**
+ * Compile a vega-lite spec to vega and render it to SVG text headlessly (renderer 'none': no
+ * canvas, no fonts, no network). Shared by every bench plot (bootstrap-plot.mjs too).
+ */
+export async function vegaLiteToSvg(spec) {
+  const [vega, vl] = await Promise.all([import('vega'), import('vega-lite')]);
   const compiled = vl.compile(spec).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none', logLevel: vega.Warn });
   try {

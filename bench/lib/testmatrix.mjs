@@ -102,7 +102,8 @@ export function knownSigma(r, decay = 2) {
 
 /**
  * Build the m × n row-major f64 test matrix A = Σ_{i≤r} σ_i u_i v_iᵀ (see the file comment).
- * Returns { data, rows, cols, sigma, rank, seed }.
+ * Returns { data, rows, cols, sigma, rank, seed, Vt }: Vt holds the exact right singular vectors
+ * v_1..v_r as the rows of an r × n row-major array (the truth an accuracy check compares with).
  */
 export function buildTestMatrix({ rows: m, cols: n, rank: r = 100, seed = 20240611, decay = 2 }) {
   r = Math.min(r, m, n);
@@ -138,7 +139,7 @@ export function buildTestMatrix({ rows: m, cols: n, rank: r = 100, seed = 202406
       for (let j = 0; j < n; j++) A[off + j] += a * Vt[v + j];
     }
   }
-  return { data: A, rows: m, cols: n, sigma, rank: r, seed };
+  return { data: A, rows: m, cols: n, sigma, rank: r, seed, Vt };
 }
 
 /** Small deterministic matrix for untimed JIT/library warm-up calls. */
