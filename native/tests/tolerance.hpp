@@ -206,4 +206,38 @@ constexpr double lstsq_consistent() {
   return 4.5e5 * eps<T>();
 }
 
+// --- Dynamic Mode Decomposition (docs/algorithms/dmd.md) ---
+// Noise-free linear data of a small, well-conditioned system (the 2 x 2 rotation-like map,
+// κ(X₁) ~ 1): eigenvalues are the r x r eigenproblem's to rounding, a few hundred eps (the
+// issue's 1e-12 is ~4500 eps).
+template <class T>
+constexpr double dmd_small_system_eigs() {
+  return 4.5e3 * eps<T>();
+}
+// A 200-step forecast of that system: λ²⁰⁰ moves a rounding δλ by 200·δλ; the 1e-10.
+template <class T>
+constexpr double dmd_small_system_forecast() {
+  return 4.5e5 * eps<T>();
+}
+// Six non-orthogonal modes in 64 dimensions with decay to 0.5³⁰ over the snapshots: X₁'s
+// condition number reaches ~1e4, which multiplies rounding in the eigenvalues; the 1e-10.
+template <class T>
+constexpr double dmd_mode_system_eigs() {
+  return 4.5e5 * eps<T>();
+}
+// Affine gradient descent: eigenvalues 1 − ηhᵢ of data whose slowest and fastest directions
+// differ by 0.5²⁵ over the run (κ(X₁) ~ 1e6–1e7): the 1e-8.
+template <class T>
+constexpr double dmd_affine_eigs() {
+  return 4.5e7 * eps<T>();
+}
+// Randomized against exact DMD on exactly low-rank data: the QB captures the range to rounding;
+// the 1e-10. On low-rank-plus-noise data with q = 2 the captured subspace differs from the
+// exact one by (σ_{l+1}/σ_r)^(2q+1); the 1e-6 (a property of the data, not of eps).
+template <class T>
+constexpr double dmd_randomized_low_rank() {
+  return 4.5e5 * eps<T>();
+}
+constexpr double dmd_randomized_noisy = 1e-6;
+
 }  // namespace randla::test

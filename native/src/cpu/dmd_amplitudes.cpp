@@ -1,0 +1,85 @@
+// DMD amplitudes (docs/algorithms/dmd.md, "Amplitudes"): PyDMD's least-squares fit of the first
+// snapshot, and the optimal amplitudes of Jovanović, Schmid, Nichols, "Sparsity-promoting dynamic
+// mode decomposition", Phys. Fluids 26, 2014, §II.B: b minimising ‖X − Φ·diag(b)·V_λ‖_F, from the
+// normal equations P·b = q, P = (ΦᴴΦ) ∘ conj(V_λ·V_λᴴ), q = diag(Φᴴ·X·V_λᴴ). (PyDMD's opt=True
+// solves P·b = conj(q), the minimiser only when the conjugation maps it onto itself.)
+#include <algorithm>
+#include <cmath>
+#include <complex>
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include "cpu/dmd_internal.hpp"
+#include "randla/error.hpp"
+
+namespace randla::dmd_detail {
+
+template <class T>
+std::vector<cplx> first_snapshot_amplitudes(const Mat<cplx>& modes, const Mat<T>& X) {
+  const std::int64_t N = modes.rows, r = modes.cols;
+  // Minimum-norm least squares through the SVD of Φ, numpy.linalg.lstsq's default cutoff
+  // max(N, r)·eps·σ_max, so a rank-deficient Φ gives numpy's answer too.
+  const ThinSvd<cplx> svd = thin_svd<cplx>(modes);
+  const std::int64_t p = static_cast<std::int64_t>(svd.s.size());
+  const double cutoff = static_cast<double>(std::max(N, r)) * std::numeric_limits<double>::epsilon() * (p > 0 ? svd.s[0] : 0);
+  std::vector<cplx> c(static_cast<std::size_t>(p));
+  for (std::int64_t j = 0; j < p; ++j) {
+    if (!(svd.s[static_cast<std::size_t>(j)] > cutoff)) continue;
+    cplx s = 0;
+    for (std::int64_t i = 0; i < N; ++i) s += std::conj(svd.U(i, j)) * cplx(X(i, 0));
+    c[static_cast<std::size_t>(j)] = s / svd.s[static_cast<std::size_t>(j)];
+  }
+  std::vector<cplx> b(static_cast<std::size_t>(r));
+  for (std::int64_t i = 0; i < r; ++i) {
+    cplx s = 0;
+    for (std::int64_t j = 0; j < p; ++j) s += std::conj(svd.Vh(j, i)) * c[static_cast<std::size_t>(j)];
+    b[static_cast<std::size_t>(i)] = s;
+  }
+  return b;
+}
+
+template <class T>
+std::vector<cplx> optimal_amplitudes(const Mat<cplx>& modes, const std::vector<cplx>& eigs, const Mat<T>& X) {
+  const std::int64_t N = modes.rows, r = modes.cols, m = X.cols;
+  // V_λ (r x m): λⱼᵏ by repeated multiplication (exact for k = 0, 1; λ⁰ = 1 also for λ = 0).
+  Mat<cplx> V(r, m);
+  for (std::int64_t j = 0; j < r; ++j) {
+    cplx p = 1;
+    for (std::int64_t k = 0; k < m; ++k) {
+      V(j, k) = p;
+      p *= eigs[static_cast<std::size_t>(j)];
+    }
+  }
+  // ΦᴴX (r x m): one pass over the snapshots.
+  Mat<cplx> Xc(N, m);
+  for (std::int64_t k = 0; k < m; ++k)
+    for (std::int64_t i = 0; i < N; ++i) Xc(i, k) = cplx(X(i, k));
+  const Mat<cplx> PhiX = product<cplx>('C', modes, 'N', Xc);
+  const Mat<cplx> G = product<cplx>('C', modes, 'N', modes);
+  const Mat<cplx> VV = product<cplx>('N', V, 'C', V);
+  Mat<cplx> P(r, r);
+  for (std::int64_t j = 0; j < r; ++j)
+    for (std::int64_t i = 0; i < r; ++i) P(i, j) = G(i, j) * std::conj(VV(i, j));
+  std::vector<cplx> q(static_cast<std::size_t>(r));
+  for (std::int64_t j = 0; j < r; ++j) {
+    cplx s = 0;
+    for (std::int64_t k = 0; k < m; ++k) s += PhiX(j, k) * std::conj(V(j, k));
+    q[static_cast<std::size_t>(j)] = s;
+  }
+  std::vector<cplx> b = q;
+  if (cholesky_solve(P, b)) return b;
+  // P is only semidefinite when two modes coincide or a mode is zero: LU, which fails on an
+  // exactly singular P and says so.
+  Mat<cplx> rhs(r, 1);
+  std::copy(q.begin(), q.end(), rhs.data.begin());
+  const Mat<cplx> x = solve<cplx>(std::move(P), std::move(rhs), "options.amplitudes");
+  return x.data;
+}
+
+template std::vector<cplx> first_snapshot_amplitudes<double>(const Mat<cplx>&, const Mat<double>&);
+template std::vector<cplx> first_snapshot_amplitudes<cplx>(const Mat<cplx>&, const Mat<cplx>&);
+template std::vector<cplx> optimal_amplitudes<double>(const Mat<cplx>&, const std::vector<cplx>&, const Mat<double>&);
+template std::vector<cplx> optimal_amplitudes<cplx>(const Mat<cplx>&, const std::vector<cplx>&, const Mat<cplx>&);
+
+}  // namespace randla::dmd_detail
