@@ -17,6 +17,7 @@
 #include "check.hpp"
 #include "randla/dmd.hpp"
 #include "randla/error.hpp"
+#include "randla/threads.hpp"
 #include "tolerance.hpp"
 
 using namespace randla;
@@ -433,6 +434,138 @@ TEST_CASE("eigenvector normalisation, explicit pairs, f32 input, progress") {
   control.progress = [&](int, int) { ++reports; };
   (void)dmd(X.view(), nullptr, variant_options(DmdVariant::Exact, 2), control);
   CHECK(reports == 3, "three progress reports");
+}
+
+// The weighted batch least-squares operator Y·W·Xᵀ·(X·W·Xᵀ)⁻¹ of pairs [first, last), by the
+// normal equations solved independently (Gaussian elimination with partial pivoting, in long double).
+std::vector<double> batch_operator(const Snapshots& X, const Snapshots& Y, std::int64_t first, std::int64_t last, double rho) {
+  const std::int64_t n = X.n;
+  std::vector<long double> G(static_cast<std::size_t>(n * n)), C(static_cast<std::size_t>(n * n));
+  for (std::int64_t k = first; k < last; ++k) {
+    const long double w = std::pow(static_cast<long double>(rho), static_cast<long double>(last - 1 - k));
+    for (std::int64_t i = 0; i < n; ++i)
+      for (std::int64_t j = 0; j < n; ++j) {
+        G[static_cast<std::size_t>(i * n + j)] += w * X.at(i, k) * X.at(j, k);
+        C[static_cast<std::size_t>(i * n + j)] += w * Y.at(i, k) * X.at(j, k);
+      }
+  }
+  // A·G = C  ⇔  G·Aᵀ = Cᵀ (G symmetric): solve for each row of A.
+  std::vector<double> A(static_cast<std::size_t>(n * n));
+  for (std::int64_t row = 0; row < n; ++row) {
+    std::vector<long double> M(G), rhs(static_cast<std::size_t>(n));
+    for (std::int64_t j = 0; j < n; ++j) rhs[static_cast<std::size_t>(j)] = C[static_cast<std::size_t>(row * n + j)];
+    for (std::int64_t c = 0; c < n; ++c) {
+      std::int64_t p = c;
+      for (std::int64_t i = c + 1; i < n; ++i)
+        if (std::abs(M[static_cast<std::size_t>(i * n + c)]) > std::abs(M[static_cast<std::size_t>(p * n + c)])) p = i;
+      for (std::int64_t j = 0; j < n; ++j) std::swap(M[static_cast<std::size_t>(c * n + j)], M[static_cast<std::size_t>(p * n + j)]);
+      std::swap(rhs[static_cast<std::size_t>(c)], rhs[static_cast<std::size_t>(p)]);
+      for (std::int64_t i = c + 1; i < n; ++i) {
+        const long double f = M[static_cast<std::size_t>(i * n + c)] / M[static_cast<std::size_t>(c * n + c)];
+        for (std::int64_t j = c; j < n; ++j) M[static_cast<std::size_t>(i * n + j)] -= f * M[static_cast<std::size_t>(c * n + j)];
+        rhs[static_cast<std::size_t>(i)] -= f * rhs[static_cast<std::size_t>(c)];
+      }
+    }
+    for (std::int64_t c = n - 1; c >= 0; --c) {
+      long double v = rhs[static_cast<std::size_t>(c)];
+      for (std::int64_t j = c + 1; j < n; ++j) v -= M[static_cast<std::size_t>(c * n + j)] * static_cast<long double>(A[static_cast<std::size_t>(row + j * n)]);
+      A[static_cast<std::size_t>(row + c * n)] = static_cast<double>(v / M[static_cast<std::size_t>(c * n + c)]);
+    }
+  }
+  return A;  // col-major
+}
+
+double relative_difference(const DenseMatrix<double>& A, const std::vector<double>& B) {
+  double diff = 0, norm = 0;
+  for (std::size_t i = 0; i < B.size(); ++i) {
+    diff = std::max(diff, std::abs(A.data[i] - B[i]));
+    norm = std::max(norm, std::abs(B[i]));
+  }
+  return diff / norm;
+}
+
+TEST_CASE("OnlineDmd equals the weighted batch operator after every update; WindowDmd the window's fit") {
+  const std::int64_t n = 6, m = 60;
+  std::mt19937_64 gen(17);
+  std::normal_distribution<double> normal;
+  Snapshots X{n, m, std::vector<double>(static_cast<std::size_t>(n * m))}, Y = X;
+  for (double& v : X.data) v = normal(gen);
+  for (double& v : Y.data) v = normal(gen);
+  for (double rho : {1.0, 0.9}) {
+    OnlineDmd online(n, rho);
+    double worst = 0;
+    for (std::int64_t k = 0; k < m; ++k) {
+      std::vector<double> x(static_cast<std::size_t>(n)), y(static_cast<std::size_t>(n));
+      for (std::int64_t i = 0; i < n; ++i) {
+        x[static_cast<std::size_t>(i)] = X.at(i, k);
+        y[static_cast<std::size_t>(i)] = Y.at(i, k);
+      }
+      online.update(x.data(), y.data());
+      CHECK(online.ready() == (k + 1 >= n), "ready once n independent pairs arrived");
+      if (online.ready()) worst = std::max(worst, relative_difference(online.op(), batch_operator(X, Y, 0, k + 1, rho)));
+    }
+    std::printf("  online (rho = %g): largest relative difference from the batch fit %.3g\n", rho, worst);
+    CHECK_AT_MOST(worst, tol::dmd_online_batch<double>(), "online = weighted batch after every update");
+  }
+  OnlineDmd early(n);
+  std::vector<double> x0(static_cast<std::size_t>(n), 1.0);
+  early.update(x0.data(), x0.data());
+  expect_error(ErrorCode::InvalidArgument, "pairs", [&] { (void)early.op(); }, "operator before n pairs");
+  x0[2] = NAN;
+  expect_error(ErrorCode::NotFinite, "x", [&] { early.update(x0.data(), x0.data()); }, "NaN pair");
+  expect_error(ErrorCode::InvalidArgument, "options.weighting", [&] { OnlineDmd bad(n, 1.5); }, "weighting > 1");
+
+  const std::int64_t w = 10;
+  WindowDmd window(n, w);
+  double worst = 0;
+  for (std::int64_t k = 0; k < m; ++k) {
+    std::vector<double> x(static_cast<std::size_t>(n)), y(static_cast<std::size_t>(n));
+    for (std::int64_t i = 0; i < n; ++i) {
+      x[static_cast<std::size_t>(i)] = X.at(i, k);
+      y[static_cast<std::size_t>(i)] = Y.at(i, k);
+    }
+    window.update(x.data(), y.data());
+    if (window.ready()) worst = std::max(worst, relative_difference(window.op(), batch_operator(X, Y, k + 1 - w, k + 1, 1.0)));
+  }
+  std::printf("  window (w = 10): largest relative difference from the batch fit %.3g\n", worst);
+  CHECK_AT_MOST(worst, tol::dmd_window_batch<double>(), "window = batch fit over the last w pairs");
+  expect_error(ErrorCode::InvalidArgument, "options.window", [&] { WindowDmd bad(n, n - 1); }, "window < n");
+}
+
+TEST_CASE("dmdBatch equals a loop of dmd calls, bit for bit, on 1 and 2 threads") {
+  const std::int64_t groups = 200, n = 8, m = 12;
+  std::mt19937_64 gen(23);
+  std::normal_distribution<double> normal;
+  std::vector<Snapshots> data;
+  std::vector<MatrixView<const double>> views;
+  for (std::int64_t g = 0; g < groups; ++g) {
+    // A random stable linear map per group.
+    std::vector<double> A(static_cast<std::size_t>(n * n)), x0(static_cast<std::size_t>(n));
+    for (double& v : A) v = 0.3 * normal(gen);
+    for (double& v : x0) v = normal(gen);
+    data.push_back(iterate(A, x0, m));
+  }
+  for (const Snapshots& s : data) views.push_back(s.view());
+  const DmdOptions o = variant_options(DmdVariant::Exact, 0);
+  const int before = threads();
+  set_threads(1);
+  const std::vector<DmdResult> one = dmd_batch(views, o);
+  set_threads(2);
+  const std::vector<DmdResult> two = dmd_batch(views, o);
+  set_threads(before);
+  bool same = true;
+  for (std::int64_t g = 0; g < groups; ++g) {
+    const DmdResult lone = dmd(views[static_cast<std::size_t>(g)], nullptr, o);
+    same = same && one[static_cast<std::size_t>(g)].eigs == lone.eigs && two[static_cast<std::size_t>(g)].eigs == lone.eigs &&
+           two[static_cast<std::size_t>(g)].modes.data == lone.modes.data &&
+           two[static_cast<std::size_t>(g)].amplitudes == lone.amplitudes;
+  }
+  CHECK(same, "every group: the lone call's eigs, modes and amplitudes");
+  std::vector<MatrixView<const double>> bad = views;
+  Snapshots nan = data[3];
+  nan.at(0, 0) = NAN;
+  bad[3] = nan.view();
+  expect_error(ErrorCode::NotFinite, "groups[3]", [&] { dmd_batch(bad, o); }, "a bad group is named");
 }
 
 TEST_CASE("bad input names the argument") {

@@ -239,5 +239,18 @@ constexpr double dmd_randomized_low_rank() {
   return 4.5e5 * eps<T>();
 }
 constexpr double dmd_randomized_noisy = 1e-6;
+// OnlineDmd against the weighted batch fit (long double normal equations) of random 6-dim pairs
+// after every one of 60 updates: the Sherman–Morrison recursion accumulates O(k·κ(XWXᵀ)·u); the
+// issue's 1e-12 (~4500 eps), relative to the largest entry.
+template <class T>
+constexpr double dmd_online_batch() {
+  return 4.5e3 * eps<T>();
+}
+// WindowDmd: each step is a downdate and an update, whose rounding is amplified by the
+// conditioning of the 10-pair window's X·Xᵀ (κ ~ 1e2 here).
+template <class T>
+constexpr double dmd_window_batch() {
+  return 4.5e4 * eps<T>();
+}
 
 }  // namespace randla::test

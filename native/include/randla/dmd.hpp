@@ -67,6 +67,67 @@ DmdResult dmd(MatrixView<const float> X, const MatrixView<const float>* Y, const
 DmdResult dmd(const ComplexMatrixView& X, const ComplexMatrixView* Y, const DmdOptions& options,
               const RunControl& control = {});
 
+// --- Online and windowed DMD (Zhang, Rowley, Deem, Cattafesta 2019, Algorithms 1 and 2) ---
+
+// The weighted least-squares operator A_k = Y·W·Xᵀ·(X·W·Xᵀ)⁻¹ of the pairs so far (W = diag(ρ^(k−1−i))),
+// kept by O(n²) rank-one updates once X·W·Xᵀ is invertible; real n-vectors.
+class OnlineDmd {
+ public:
+  explicit OnlineDmd(std::int64_t n, double weighting = 1.0);
+  // Adds the pair (x, y), n values each (finite: checked).
+  void update(const double* x, const double* y);
+  // Whether the operator exists (the first pairs are buffered until X·W·Xᵀ is positive definite).
+  bool ready() const noexcept { return ready_; }
+  std::int64_t pairs() const noexcept { return pairs_; }
+  std::int64_t size() const noexcept { return n_; }
+  double weighting() const noexcept { return rho_; }
+  // A (n x n col-major); throws until ready().
+  const DenseMatrix<double>& op() const;
+  // eig(A), ordered as dmd()'s eigenvalues.
+  std::vector<std::complex<double>> eigs() const;
+
+ private:
+  bool try_initialize();
+  std::int64_t n_;
+  double rho_;
+  std::int64_t pairs_ = 0;
+  bool ready_ = false;
+  DenseMatrix<double> A_, P_;
+  std::vector<double> xs_, ys_;  // buffered pairs before initialisation (column after column)
+  std::vector<double> px_, ax_;  // scratch
+};
+
+// The unweighted least-squares operator of the last `window` pairs (window >= n): each new pair
+// is added by a rank-one update and the oldest removed by a rank-one downdate.
+class WindowDmd {
+ public:
+  WindowDmd(std::int64_t n, std::int64_t window);
+  void update(const double* x, const double* y);
+  bool ready() const noexcept { return ready_; }
+  std::int64_t pairs() const noexcept { return pairs_; }
+  std::int64_t size() const noexcept { return n_; }
+  std::int64_t window() const noexcept { return w_; }
+  const DenseMatrix<double>& op() const;
+  std::vector<std::complex<double>> eigs() const;
+
+ private:
+  void add(const double* x, const double* y, double sign);
+  std::int64_t n_, w_;
+  std::int64_t pairs_ = 0;
+  bool ready_ = false;
+  DenseMatrix<double> A_, P_;
+  std::vector<double> xs_, ys_;  // ring buffer of the window's pairs (w columns each)
+  std::vector<double> px_, ax_;
+};
+
+// --- Batched DMD ---
+
+// Independent problems with the same options, spread over threads (each single-threaded BLAS):
+// results[g] equals dmd(groups[g], nullptr, options) bit for bit, on any thread count. Progress
+// counts groups done; an abort is honoured between groups.
+std::vector<DmdResult> dmd_batch(const std::vector<MatrixView<const double>>& groups, const DmdOptions& options,
+                                 const RunControl& control = {});
+
 // --- Rank selection (docs/algorithms/dmd.md, "Rank") ---
 
 // The median of the Marchenko–Pastur law of ratio β ∈ (0, 1].

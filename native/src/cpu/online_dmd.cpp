@@ -1,0 +1,197 @@
+// Online and windowed DMD: Zhang, Rowley, Deem, Cattafesta, "Online dynamic mode decomposition
+// for time-varying systems", SIAM J. Appl. Dyn. Syst. 18(3), 2019, Algorithm 1 (online, with the
+// exponential weighting of §3.2) and Algorithm 2 (window). Both keep A = Y·W·Xᵀ·P with
+// P = (X·W·Xᵀ)⁻¹ exact by Sherman–Morrison: O(n²) per pair instead of a new least-squares fit.
+#include <cblas.h>
+
+#include <algorithm>
+#include <cmath>
+#include <complex>
+#include <cstdint>
+#include <vector>
+
+#include "cpu/blas_lapack.hpp"
+#include "cpu/dmd_internal.hpp"
+#include "randla/dmd.hpp"
+#include "randla/error.hpp"
+
+extern "C" void dpotri_(const char* uplo, const int* n, double* a, const int* lda, int* info, std::size_t uplo_len);
+
+namespace randla {
+namespace {
+
+void check_pair(const double* x, const double* y, std::int64_t n) {
+  RANDLA_EXPECTS_CODE(x != nullptr && y != nullptr, ErrorCode::Shape, "x")
+      << "Expected two vectors of " << n << " values for x and y but received none";
+  for (std::int64_t i = 0; i < n; ++i) {
+    RANDLA_EXPECTS_CODE(std::isfinite(x[i]), ErrorCode::NotFinite, "x")
+        << "Expected finite values in x but received " << x[i] << " at " << i;
+    RANDLA_EXPECTS_CODE(std::isfinite(y[i]), ErrorCode::NotFinite, "y")
+        << "Expected finite values in y but received " << y[i] << " at " << i;
+  }
+}
+
+// P = G⁻¹ for the symmetric G (n x n, overwritten: both triangles filled); false when G is not
+// positive definite.
+bool invert_spd(DenseMatrix<double>& G) {
+  const int n = blas::dim(G.rows, "n"), lda = std::max(1, n);
+  int info = 0;
+  blas::potrf('L', n, G.data.data(), lda, &info);
+  if (info != 0) return false;
+  const char uplo = 'L';
+  dpotri_(&uplo, &n, G.data.data(), &lda, &info, 1);
+  if (info != 0) return false;
+  for (int j = 0; j < n; ++j)
+    for (int i = 0; i < j; ++i) G(i, j) = G(j, i);
+  return true;
+}
+
+// P's two triangles made equal again after rank-one updates (rounding drifts them apart).
+void symmetrize(DenseMatrix<double>& P) {
+  for (std::int64_t j = 0; j < P.cols; ++j)
+    for (std::int64_t i = 0; i < j; ++i) {
+      const double v = 0.5 * (P(i, j) + P(j, i));
+      P(i, j) = v;
+      P(j, i) = v;
+    }
+}
+
+std::vector<std::complex<double>> ordered_eigs(const DenseMatrix<double>& A) {
+  dmd_detail::Eigen e = dmd_detail::eigen<double>(A);
+  dmd_detail::normalize_and_order(e);
+  return e.values;
+}
+
+}  // namespace
+
+// --- OnlineDmd ---
+
+OnlineDmd::OnlineDmd(std::int64_t n, double weighting) : n_(n), rho_(weighting) {
+  RANDLA_EXPECTS(n >= 1 && n <= 65536, "n") << "Expected an integer in [1, 65536] for the state size n but received " << n;
+  RANDLA_EXPECTS(weighting > 0 && weighting <= 1, "options.weighting")
+      << "Expected a number in (0, 1] for options.weighting but received " << weighting;
+  px_.resize(static_cast<std::size_t>(n));
+  ax_.resize(static_cast<std::size_t>(n));
+}
+
+bool OnlineDmd::try_initialize() {
+  const std::int64_t n = n_, k = pairs_;
+  // Weights ρ^(k−1−i) for pair i: applied as √w to both X and Y columns, G = X̃X̃ᵀ, C = ỸX̃ᵀ.
+  DenseMatrix<double> Xw(n, k), Yw(n, k);
+  for (std::int64_t i = 0; i < k; ++i) {
+    const double s = std::sqrt(std::pow(rho_, static_cast<double>(k - 1 - i)));
+    for (std::int64_t r = 0; r < n; ++r) {
+      Xw(r, i) = s * xs_[static_cast<std::size_t>(r + i * n)];
+      Yw(r, i) = s * ys_[static_cast<std::size_t>(r + i * n)];
+    }
+  }
+  DenseMatrix<double> G = dmd_detail::product<double>('N', Xw, 'T', Xw);
+  if (!invert_spd(G)) return false;
+  P_ = std::move(G);
+  // A = Ỹ·X̃ᵀ·P, the initial batch fit (Algorithm 1, step 1).
+  A_ = dmd_detail::product<double>('N', dmd_detail::product<double>('N', Yw, 'T', Xw), 'N', P_);
+  ready_ = true;
+  xs_.clear();
+  xs_.shrink_to_fit();
+  ys_.clear();
+  ys_.shrink_to_fit();
+  return true;
+}
+
+void OnlineDmd::update(const double* x, const double* y) {
+  check_pair(x, y, n_);
+  const int n = static_cast<int>(n_);
+  ++pairs_;
+  if (!ready_) {
+    xs_.insert(xs_.end(), x, x + n_);
+    ys_.insert(ys_.end(), y, y + n_);
+    if (pairs_ >= n_) try_initialize();
+    return;
+  }
+  // Px, then the gain g = Px/(ρ + xᵀPx), which is the new P times x.
+  cblas_dsymv(CblasColMajor, CblasLower, n, 1.0, P_.data.data(), n, x, 1, 0.0, px_.data(), 1);
+  const double denom = rho_ + cblas_ddot(n, x, 1, px_.data(), 1);
+  // e = y − A·x, then A += e·gᵀ.
+  cblas_dgemv(CblasColMajor, CblasNoTrans, n, n, 1.0, A_.data.data(), n, x, 1, 0.0, ax_.data(), 1);
+  for (int i = 0; i < n; ++i) ax_[static_cast<std::size_t>(i)] = y[i] - ax_[static_cast<std::size_t>(i)];
+  cblas_dger(CblasColMajor, n, n, 1.0 / denom, ax_.data(), 1, px_.data(), 1, A_.data.data(), n);
+  // P ← (P − Px·Pxᵀ/denom)/ρ: the full matrix is kept (dsymv reads one triangle, the eigen-free
+  // rank-one dger keeps both exactly symmetric up to rounding; symmetrised below).
+  cblas_dger(CblasColMajor, n, n, -1.0 / denom, px_.data(), 1, px_.data(), 1, P_.data.data(), n);
+  if (rho_ != 1.0) cblas_dscal(n * n, 1.0 / rho_, P_.data.data(), 1);
+  symmetrize(P_);
+}
+
+const DenseMatrix<double>& OnlineDmd::op() const {
+  RANDLA_EXPECTS(ready_, "pairs") << "Expected at least " << n_ << " pairs whose weighted X·W·Xᵀ is invertible before "
+                                  << "the operator exists but received " << pairs_;
+  return A_;
+}
+
+std::vector<std::complex<double>> OnlineDmd::eigs() const { return ordered_eigs(op()); }
+
+// --- WindowDmd ---
+
+WindowDmd::WindowDmd(std::int64_t n, std::int64_t window) : n_(n), w_(window) {
+  RANDLA_EXPECTS(n >= 1 && n <= 65536, "n") << "Expected an integer in [1, 65536] for the state size n but received " << n;
+  RANDLA_EXPECTS(window >= n && window <= 1000000, "options.window")
+      << "Expected an integer in [" << n << ", 1000000] (at least the state size) for options.window but received "
+      << window;
+  xs_.resize(static_cast<std::size_t>(n * window));
+  ys_.resize(static_cast<std::size_t>(n * window));
+  px_.resize(static_cast<std::size_t>(n));
+  ax_.resize(static_cast<std::size_t>(n));
+}
+
+// sign +1 adds the pair, −1 removes it: G ± x·xᵀ, P ∓ Px·Pxᵀ/(1 ± xᵀPx), A ± (y − A·x)·(Px)ᵀ/(1 ± xᵀPx).
+void WindowDmd::add(const double* x, const double* y, double sign) {
+  const int n = static_cast<int>(n_);
+  cblas_dsymv(CblasColMajor, CblasLower, n, 1.0, P_.data.data(), n, x, 1, 0.0, px_.data(), 1);
+  const double denom = 1.0 + sign * cblas_ddot(n, x, 1, px_.data(), 1);
+  RANDLA_EXPECTS(denom != 0 && std::isfinite(denom), "x")
+      << "Expected window pairs whose X·Xᵀ stays invertible when the oldest leaves but received a singular window";
+  cblas_dgemv(CblasColMajor, CblasNoTrans, n, n, 1.0, A_.data.data(), n, x, 1, 0.0, ax_.data(), 1);
+  for (int i = 0; i < n; ++i) ax_[static_cast<std::size_t>(i)] = y[i] - ax_[static_cast<std::size_t>(i)];
+  cblas_dger(CblasColMajor, n, n, sign / denom, ax_.data(), 1, px_.data(), 1, A_.data.data(), n);
+  cblas_dger(CblasColMajor, n, n, -sign / denom, px_.data(), 1, px_.data(), 1, P_.data.data(), n);
+  symmetrize(P_);
+}
+
+void WindowDmd::update(const double* x, const double* y) {
+  check_pair(x, y, n_);
+  const std::int64_t slot = pairs_ % w_;
+  double* xo = xs_.data() + slot * n_;
+  double* yo = ys_.data() + slot * n_;
+  ++pairs_;
+  if (!ready_) {
+    std::copy(x, x + n_, xo);
+    std::copy(y, y + n_, yo);
+    if (pairs_ < w_) return;
+    // The first full window: the batch fit (Algorithm 2, step 1).
+    DenseMatrix<double> X(n_, w_), Y(n_, w_);
+    std::copy(xs_.begin(), xs_.end(), X.data.begin());
+    std::copy(ys_.begin(), ys_.end(), Y.data.begin());
+    DenseMatrix<double> G = dmd_detail::product<double>('N', X, 'T', X);
+    RANDLA_EXPECTS(invert_spd(G), "x") << "Expected the first " << w_ << " pairs to have an invertible X·Xᵀ (rank "
+                                        << n_ << ") but received a singular window";
+    P_ = std::move(G);
+    A_ = dmd_detail::product<double>('N', dmd_detail::product<double>('N', Y, 'T', X), 'N', P_);
+    ready_ = true;
+    return;
+  }
+  // The oldest pair (in this slot) leaves, then the new one joins the window.
+  add(xo, yo, -1.0);
+  add(x, y, +1.0);
+  std::copy(x, x + n_, xo);
+  std::copy(y, y + n_, yo);
+}
+
+const DenseMatrix<double>& WindowDmd::op() const {
+  RANDLA_EXPECTS(ready_, "pairs") << "Expected " << w_ << " pairs (a full window) before the operator exists but "
+                                  << "received " << pairs_;
+  return A_;
+}
+
+std::vector<std::complex<double>> WindowDmd::eigs() const { return ordered_eigs(op()); }
+
+}  // namespace randla
