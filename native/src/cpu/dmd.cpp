@@ -171,7 +171,7 @@ DmdResult run(Mat<T> X, std::optional<Mat<T>> Y, const DmdOptions& o, const RunC
   DmdResult out;
   out.amplitudes = o.amplitudes == DmdAmplitudes::Optimal
                        ? dmd_detail::optimal_amplitudes<T>(v.modes, v.eig.values, X)
-                       : dmd_detail::first_snapshot_amplitudes<T>(v.modes, X);
+                       : std::move(v.first_amplitudes);
   out.eigs = v.eig.values;
   out.singular_values = v.singular_values;
   out.rank = v.rank;

@@ -40,6 +40,35 @@ std::vector<cplx> first_snapshot_amplitudes(const Mat<cplx>& modes, const Mat<T>
 }
 
 template <class T>
+std::vector<cplx> basis_amplitudes(const Mat<T>& B, const Mat<cplx>& W, const T* x0, const Mat<cplx>& modes) {
+  const std::int64_t N = B.rows, r = B.cols;
+  // c = B⁺·x₀ (minimum norm, numpy's cutoff), in B's own arithmetic.
+  const ThinSvd<T> svd = thin_svd<T>(B);
+  const std::int64_t p = static_cast<std::int64_t>(svd.s.size());
+  const double cutoff = static_cast<double>(std::max(N, r)) * std::numeric_limits<double>::epsilon() * (p > 0 ? svd.s[0] : 0);
+  std::vector<T> u(static_cast<std::size_t>(p));
+  for (std::int64_t j = 0; j < p; ++j) {
+    if (!(svd.s[static_cast<std::size_t>(j)] > cutoff)) continue;
+    T s = 0;
+    for (std::int64_t i = 0; i < N; ++i) s += conj_of(svd.U(i, j)) * x0[i];
+    u[static_cast<std::size_t>(j)] = s / svd.s[static_cast<std::size_t>(j)];
+  }
+  Mat<cplx> c(r, 1);
+  for (std::int64_t i = 0; i < r; ++i) {
+    cplx s = 0;
+    for (std::int64_t j = 0; j < p; ++j) s += cplx(conj_of(svd.Vh(j, i))) * cplx(u[static_cast<std::size_t>(j)]);
+    c(i, 0) = s;
+  }
+  try {
+    return solve<cplx>(W, std::move(c), "X").data;
+  } catch (const Error&) {
+    Mat<T> X0(N, 1);
+    std::copy(x0, x0 + N, X0.data.begin());
+    return first_snapshot_amplitudes<T>(modes, X0);
+  }
+}
+
+template <class T>
 std::vector<cplx> optimal_amplitudes(const Mat<cplx>& modes, const std::vector<cplx>& eigs, const Mat<T>& X) {
   const std::int64_t N = modes.rows, r = modes.cols, m = X.cols;
   // V_λ (r x m): λⱼᵏ by repeated multiplication (exact for k = 0, 1; λ⁰ = 1 also for λ = 0).
@@ -79,6 +108,8 @@ std::vector<cplx> optimal_amplitudes(const Mat<cplx>& modes, const std::vector<c
 
 template std::vector<cplx> first_snapshot_amplitudes<double>(const Mat<cplx>&, const Mat<double>&);
 template std::vector<cplx> first_snapshot_amplitudes<cplx>(const Mat<cplx>&, const Mat<cplx>&);
+template std::vector<cplx> basis_amplitudes<double>(const Mat<double>&, const Mat<cplx>&, const double*, const Mat<cplx>&);
+template std::vector<cplx> basis_amplitudes<cplx>(const Mat<cplx>&, const Mat<cplx>&, const cplx*, const Mat<cplx>&);
 template std::vector<cplx> optimal_amplitudes<double>(const Mat<cplx>&, const std::vector<cplx>&, const Mat<double>&);
 template std::vector<cplx> optimal_amplitudes<cplx>(const Mat<cplx>&, const std::vector<cplx>&, const Mat<cplx>&);
 

@@ -113,12 +113,14 @@ std::vector<double> ritz_residuals(const Mat<T>& XVS, const Mat<T>& U, const Eig
 }
 
 template <class T>
-VariantResult exact_dmd(const Mat<T>& X1, const Mat<T>& X2, const DmdOptions& o, bool projected) {
+VariantResult exact_dmd(const Mat<T>& X1, const Mat<T>& X2, const DmdOptions& o, bool projected, const T* x0) {
   const Reduced<T> red = reduce_pairs<T>(X1, X2, o.rank, o.threshold);
   VariantResult out;
   out.eig = eigen<T>(red.Atilde);
   normalize_and_order(out.eig);
-  out.modes = times_complex<T>(projected ? red.U : red.XVS, out.eig.vectors);
+  const Mat<T>& basis = projected ? red.U : red.XVS;
+  out.modes = times_complex<T>(basis, out.eig.vectors);
+  out.first_amplitudes = basis_amplitudes<T>(basis, out.eig.vectors, x0 != nullptr ? x0 : X1.col(0), out.modes);
   out.residuals = ritz_residuals<T>(red.XVS, red.U, out.eig);
   out.singular_values = red.sigma;
   out.rank = red.r;
@@ -129,7 +131,7 @@ template Reduced<double> reduce_pairs<double>(const Mat<double>&, const Mat<doub
 template Reduced<cplx> reduce_pairs<cplx>(const Mat<cplx>&, const Mat<cplx>&, double, DmdThreshold);
 template std::vector<double> ritz_residuals<double>(const Mat<double>&, const Mat<double>&, const Eigen&);
 template std::vector<double> ritz_residuals<cplx>(const Mat<cplx>&, const Mat<cplx>&, const Eigen&);
-template VariantResult exact_dmd<double>(const Mat<double>&, const Mat<double>&, const DmdOptions&, bool);
-template VariantResult exact_dmd<cplx>(const Mat<cplx>&, const Mat<cplx>&, const DmdOptions&, bool);
+template VariantResult exact_dmd<double>(const Mat<double>&, const Mat<double>&, const DmdOptions&, bool, const double*);
+template VariantResult exact_dmd<cplx>(const Mat<cplx>&, const Mat<cplx>&, const DmdOptions&, bool, const cplx*);
 
 }  // namespace randla::dmd_detail

@@ -65,6 +65,7 @@ VariantResult forward_backward_dmd(const Mat<T>& X1, const Mat<T>& X2, const Dmd
   }
   normalize_and_order(out.eig);
   out.modes = times_complex<T>(red.U, out.eig.vectors);
+  out.first_amplitudes = basis_amplitudes<T>(red.U, out.eig.vectors, X1.col(0), out.modes);
   out.residuals = ritz_residuals<T>(red.XVS, red.U, out.eig);
   out.singular_values = red.sigma;
   out.rank = r;

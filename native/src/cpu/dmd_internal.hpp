@@ -93,13 +93,17 @@ std::vector<double> ritz_residuals(const Mat<T>& XVS, const Mat<T>& U, const Eig
 struct VariantResult {
   Eigen eig;
   Mat<cplx> modes;
+  // 'first' amplitudes through the modes' real (or complex) basis: Φ = B·W, b = W⁻¹·(B⁺·x₀).
+  std::vector<cplx> first_amplitudes;
   std::vector<double> residuals;
   std::vector<double> singular_values;
   std::int64_t rank = 0;
 };
 
+// x0: the snapshot the 'first' amplitudes fit (nullptr: X₁'s first column).
 template <class T>
-VariantResult exact_dmd(const Mat<T>& X1, const Mat<T>& X2, const DmdOptions& o, bool projected);
+VariantResult exact_dmd(const Mat<T>& X1, const Mat<T>& X2, const DmdOptions& o, bool projected,
+                        const T* x0 = nullptr);
 template <class T>
 VariantResult forward_backward_dmd(const Mat<T>& X1, const Mat<T>& X2, const DmdOptions& o);
 template <class T>
@@ -123,6 +127,11 @@ Projection<T> project(const Mat<T>& X, double project_rank, DmdThreshold thresho
 // ‖X − Φ·diag(b)·V_λ‖_F over the columns of X.
 template <class T>
 std::vector<cplx> first_snapshot_amplitudes(const Mat<cplx>& modes, const Mat<T>& X);
+// The same b for modes Φ = B·W (B N x r, W r x r invertible): W⁻¹·(B⁺·x₀), x₀ = X's first column.
+// A real factorization of B for real input instead of a complex one of Φ (dmdBatch's hot path);
+// falls back to the SVD of Φ when W is singular (a defective reduced operator).
+template <class T>
+std::vector<cplx> basis_amplitudes(const Mat<T>& B, const Mat<cplx>& W, const T* x0, const Mat<cplx>& modes);
 template <class T>
 std::vector<cplx> optimal_amplitudes(const Mat<cplx>& modes, const std::vector<cplx>& eigs, const Mat<T>& X);
 

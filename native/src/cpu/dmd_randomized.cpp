@@ -40,7 +40,9 @@ VariantResult randomized_dmd(const Mat<double>& X, const DmdOptions& o) {
   DmdOptions reduced = o;
   reduced.rank = std::min<double>(o.rank, static_cast<double>(std::min(l, mp)));
   VariantResult out = exact_dmd<double>(B1, B2, reduced, false);
-  // Φ = Q·(B₂·Ṽ·Σ̃⁻¹·W): the exact modes of B lifted to the snapshot space.
+  // Φ = Q·(B₂·Ṽ·Σ̃⁻¹·W): the exact modes of B lifted to the snapshot space. The 'first'
+  // amplitudes computed on B are already Φ's: B₁'s first column is Qᵀ·x₀, and with Q orthonormal
+  // ‖Q·Ψ·b − x₀‖² = ‖Ψ·b − Qᵀx₀‖² + ‖(I − QQᵀ)x₀‖² has the same minimiser.
   out.modes = times_complex<double>(f.Q, out.modes);
   return out;
 }
