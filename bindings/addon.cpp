@@ -12,6 +12,7 @@ void register_streaming(Napi::Env env, Napi::Object exports);
 void register_kernels(Napi::Env env, Napi::Object exports);
 void register_nystrom(Napi::Env env, Napi::Object exports);
 void register_bootstrap(Napi::Env env, Napi::Object exports);
+void register_dmd(Napi::Env env, Napi::Object exports);
 
 namespace {
 
@@ -46,6 +47,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   register_kernels(env, exports);
   register_nystrom(env, exports);
   register_bootstrap(env, exports);
+  register_dmd(env, exports);
   return exports;
 }
 
