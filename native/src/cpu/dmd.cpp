@@ -1,6 +1,7 @@
 // The DMD driver (docs/algorithms/dmd.md): input checks, preprocessing (increments, affine,
 // delays with the optional HODMD projection), the variant (dmd_exact, dmd_fb, dmd_tls,
 // dmd_randomized), the amplitudes (dmd_amplitudes) and the modes in the caller's space.
+#include <algorithm>
 #include <cmath>
 #include <complex>
 #include <cstdint>
@@ -96,6 +97,25 @@ Mat<T> with_ones_row(const Mat<T>& X) {
     A(X.rows, k) = T(1);
   }
   return A;
+}
+
+// Each output mode's pivot entry (the first within a 1e-8 relative tie of the largest squared
+// modulus) made real and positive, its amplitude counter-rotated so that Φ·b is unchanged: the
+// modes in the caller's space do not depend on any SVD's sign or phase convention, so this makes
+// them the same on every backend (docs/algorithms/dmd.md, "Normalisation").
+void canonical_phases(Mat<cplx>& modes, std::vector<cplx>& amplitudes) {
+  for (std::int64_t j = 0; j < modes.cols; ++j) {
+    cplx* phi = modes.col(j);
+    double peak = 0;
+    for (std::int64_t i = 0; i < modes.rows; ++i) peak = std::max(peak, phi[i].real() * phi[i].real() + phi[i].imag() * phi[i].imag());
+    if (!(peak > 0)) continue;
+    std::int64_t p = 0;
+    while (!(phi[p].real() * phi[p].real() + phi[p].imag() * phi[p].imag() >= (1 - 1e-8) * peak)) ++p;
+    const cplx c = std::conj(phi[p]) / std::abs(phi[p]);
+    for (std::int64_t i = 0; i < modes.rows; ++i) phi[i] *= c;
+    phi[p] = {phi[p].real(), 0.0};
+    amplitudes[static_cast<std::size_t>(j)] *= std::conj(c);
+  }
 }
 
 template <class T>
@@ -201,6 +221,7 @@ DmdResult run(Mat<T> X, std::optional<Mat<T>> Y, const DmdOptions& o, const RunC
         for (std::int64_t i = 0; i < kept; ++i) dropped(l * kept + i, j) = modes(l * block_rows + i, j);
     modes = std::move(dropped);
   }
+  canonical_phases(modes, out.amplitudes);
   out.modes = std::move(modes);
   control.report(3, 3);
   return out;
