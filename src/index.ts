@@ -32,6 +32,17 @@ export {
   type BootstrapLstsqOptions,
   type BootstrapLstsqResult,
 } from './bootstrap.js';
+export {
+  dmd,
+  dmdSync,
+  dmdBatch,
+  dmdBatchSync,
+  OnlineDmd,
+  WindowDmd,
+  type DmdOptions,
+  type DmdResult,
+  type DmdVariant,
+} from './dmd.js';
 export { vorticalNetwork, VorticalNetwork, type VorticalNetworkCallOptions } from './vortical.js';
 export {
   lambOseenField,

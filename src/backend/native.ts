@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { ErrorCode, RandlaError } from '../errors.js';
-import type { CsrMatrix, Matrix, Normalizer, Progress } from '../types.js';
+import type { ComplexMatrix, CsrMatrix, Matrix, Normalizer, Progress } from '../types.js';
 import type {
   AdaptiveSvdOutput,
   AdaptiveSvdRequest,
@@ -18,9 +18,13 @@ import type {
   BootstrapSvdOutput,
   BootstrapSvdRequest,
   DenseKernels,
+  DmdBatchRequest,
+  DmdOutput,
+  DmdRequest,
   NystromInput,
   NystromOutput,
   NystromRequest,
+  RecursiveDmdState,
   RsvdOutput,
   RsvdRequest,
   SketchedLstsqOutput,
@@ -64,7 +68,17 @@ type AddonBootstrap = AddonPair<'sketchedSvd', SketchedSvdRequest, SketchedSvdOu
   AddonPair<'bootstrapCovarianceError', BootstrapCovarianceRequest, BootstrapCovarianceOutput> &
   AddonLstsqPair<'sketchedLstsq', SketchedLstsqRequest, SketchedLstsqOutput> &
   AddonLstsqPair<'bootstrapLstsqError', BootstrapLstsqRequest, BootstrapLstsqOutput>;
-interface Addon extends AddonBootstrap {
+type AddonDmdOptions = Omit<DmdRequest, 'X' | 'Y' | 'signal' | 'onProgress'> & { abortToken?: AbortToken };
+type AddonRecursiveDmd = new (n: number, parameter: number) => RecursiveDmdState;
+interface AddonDmd {
+  dmd(X: Matrix | ComplexMatrix, Y: Matrix | ComplexMatrix | null, options: AddonDmdOptions, onProgress?: OnProgress): Promise<DmdOutput>;
+  dmdSync(X: Matrix | ComplexMatrix, Y: Matrix | ComplexMatrix | null, options: AddonDmdOptions): DmdOutput;
+  dmdBatch(groups: Matrix[], options: AddonDmdOptions, onProgress?: OnProgress): Promise<{ results: DmdOutput[] }>;
+  dmdBatchSync(groups: Matrix[], options: AddonDmdOptions): { results: DmdOutput[] };
+  OnlineDmd: AddonRecursiveDmd;
+  WindowDmd: AddonRecursiveDmd;
+}
+interface Addon extends AddonBootstrap, AddonDmd {
   AbortToken: new () => AbortToken;
   VorticalNetwork: new (
     vorticity: Matrix,
@@ -245,7 +259,40 @@ export const nativeBackend: Backend = {
   sketchedLstsqSync: (r) => syncCall(() => requireAddon().sketchedLstsqSync(r.A, r.b, bootstrapOptions(r))),
   bootstrapLstsqError: (r) => bootstrapAsync(r, (n, o, p) => n.bootstrapLstsqError(r.A, r.b, o, p)),
   bootstrapLstsqErrorSync: (r) => syncCall(() => requireAddon().bootstrapLstsqErrorSync(r.A, r.b, bootstrapOptions(r))),
+  dmd(request: DmdRequest): Promise<DmdOutput> {
+    const native = requireAddon();
+    return withControl(native, request.signal, request.onProgress, (token, progress) =>
+      native.dmd(request.X, request.Y ?? null, { ...dmdOptions(request), abortToken: token }, progress),
+    );
+  },
+  dmdSync: (request) => syncCall(() => requireAddon().dmdSync(request.X, request.Y ?? null, dmdOptions(request))),
+  dmdBatch(request: DmdBatchRequest): Promise<DmdOutput[]> {
+    const native = requireAddon();
+    return withControl(native, request.signal, request.onProgress, (token, progress) =>
+      native.dmdBatch(request.groups, { ...dmdOptions(request), abortToken: token }, progress).then((out) => out.results),
+    );
+  },
+  dmdBatchSync: (request) => syncCall(() => requireAddon().dmdBatchSync(request.groups, dmdOptions(request)).results),
+  recursiveDmd(kind, n, parameter) {
+    const native = requireAddon();
+    const state = syncCall(() => (kind === 'online' ? new native.OnlineDmd(n, parameter) : new native.WindowDmd(n, parameter)));
+    // Every call maps native failures to RandlaError with the caller's stack.
+    return {
+      update: (x, y) => syncCall(() => state.update(x, y)),
+      ready: () => state.ready(),
+      pairs: () => state.pairs(),
+      operator: () => syncCall(() => state.operator()),
+      eigs: () => syncCall(() => state.eigs()),
+    };
+  },
 };
+
+/** A DMD request's options for the addon: the data travel as arguments, signal and onProgress as the token and callback. */
+function dmdOptions(request: DmdRequest | DmdBatchRequest): AddonDmdOptions {
+  const { signal: _signal, onProgress: _onProgress, ...rest } = request as DmdRequest & DmdBatchRequest;
+  const { X: _X, Y: _Y, groups: _groups, ...options } = rest;
+  return options;
+}
 
 /** A bootstrap request's options for the addon: A and b travel as arguments, signal and onProgress as the token and callback. */
 function bootstrapOptions<R extends { A: Matrix; signal?: AbortSignal; onProgress?: (p: Progress) => void }>(request: R): AddonOptions<R> {

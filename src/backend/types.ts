@@ -270,6 +270,26 @@ export interface DmdRequest {
   normalizer: Normalizer;
   sketch: SketchKind;
   seed: bigint;
+  signal?: AbortSignal;
+  /** Three stages (preprocessing, variant, amplitudes); dmdBatch: groups done. */
+  onProgress?: (progress: Progress) => void;
+}
+
+/** dmdBatch(): independent real problems with one set of options. */
+export interface DmdBatchRequest extends Omit<DmdRequest, 'X' | 'Y'> {
+  groups: Matrix<Float64Array>[];
+}
+
+/** The state of OnlineDmd / WindowDmd on a backend (docs/algorithms/dmd.md, "Online and windowed DMD"). */
+export interface RecursiveDmdState {
+  /** Adds the pair (x, y), n values each; never keeps a reference to them. */
+  update(x: Float64Array, y: Float64Array): void;
+  ready(): boolean;
+  pairs(): number;
+  /** A, row-major n × n (a fresh array). */
+  operator(): Float64Array;
+  /** eig(A), ordered as dmd()'s eigenvalues. */
+  eigs(): ComplexArray;
 }
 
 export interface DmdOutput {
@@ -318,6 +338,13 @@ export interface Backend {
   sketchedLstsqSync(request: SketchedLstsqRequest): SketchedLstsqOutput;
   bootstrapLstsqError(request: BootstrapLstsqRequest): Promise<BootstrapLstsqOutput>;
   bootstrapLstsqErrorSync(request: BootstrapLstsqRequest): BootstrapLstsqOutput;
+  /** Dynamic Mode Decomposition (docs/algorithms/dmd.md). */
+  dmd(request: DmdRequest): Promise<DmdOutput>;
+  dmdSync(request: DmdRequest): DmdOutput;
+  dmdBatch(request: DmdBatchRequest): Promise<DmdOutput[]>;
+  dmdBatchSync(request: DmdBatchRequest): DmdOutput[];
+  /** OnlineDmd (weighting ρ) or WindowDmd (window w) state for n-vectors. */
+  recursiveDmd(kind: 'online' | 'window', n: number, parameter: number): RecursiveDmdState;
   /** Dense kernels for the matrix-free driver. */
   readonly kernels: DenseKernels;
 }

@@ -96,7 +96,7 @@ std::int64_t dmd_rank(const std::vector<double>& s, std::int64_t rows, std::int6
     double cumulative = 0;
     for (std::int64_t r = 0; r < p; ++r) {
       cumulative += s[static_cast<std::size_t>(r)] * s[static_cast<std::size_t>(r)];
-      if (cumulative / total >= rank) return r + 1;
+      if (cumulative >= rank * total) return r + 1;
     }
     return p;
   }

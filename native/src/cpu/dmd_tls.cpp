@@ -31,8 +31,13 @@ VariantResult total_least_squares_dmd(const Mat<T>& X1, const Mat<T>& X2, const 
     for (std::int64_t k = 0; k < mp; ++k) Vt(k, j) = conj_of(sz.Vh(j, k));
   const Mat<T> X1p = product<T>('N', product<T>('N', X1, 'N', Vt), 'C', Vt);
   const Mat<T> X2p = product<T>('N', product<T>('N', X2, 'N', Vt), 'C', Vt);
-  // The amplitudes fit the first snapshot itself, not its projection.
-  VariantResult out = exact_dmd<T>(X1p, X2p, o, false, X1.col(0));
+  // The projected X₁ has rank <= t: the re-applied rule is capped there (a threshold would
+  // otherwise see a median of rounding-level values and keep noise). The amplitudes fit the
+  // first snapshot itself, not its projection.
+  DmdOptions capped = o;
+  const std::int64_t reapplied = dmd_rank(thin_svd<T>(X1p).s, N, mp, o.rank, o.threshold);
+  capped.rank = static_cast<double>(std::min(reapplied, t));
+  VariantResult out = exact_dmd<T>(X1p, X2p, capped, false, X1.col(0));
   out.singular_values = s1.s;
   return out;
 }

@@ -168,9 +168,10 @@ void WindowDmd::update(const double* x, const double* y) {
     ready_ = true;
     return;
   }
-  // The oldest pair (in this slot) leaves, then the new one joins the window.
-  add(xo, yo, -1.0);
+  // The new pair joins, then the oldest (in this slot) leaves: in this order X·Xᵀ stays
+  // invertible even when the window equals n.
   add(x, y, +1.0);
+  add(xo, yo, -1.0);
   std::copy(x, x + n_, xo);
   std::copy(y, y + n_, yo);
 }

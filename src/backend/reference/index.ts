@@ -12,14 +12,20 @@ import type {
   BootstrapLstsqRequest,
   BootstrapSvdOutput,
   BootstrapSvdRequest,
+  DmdBatchRequest,
+  DmdOutput,
+  RecursiveDmdState,
   SketchedLstsqOutput,
   SketchedLstsqRequest,
   SketchedSvdOutput,
   SketchedSvdRequest,
 } from '../types.js';
+import { ErrorCode, RandlaError } from '../../errors.js';
 import { referenceBootstrapCovarianceError } from './bootstrap_covariance.js';
 import { referenceBootstrapLstsqError, referenceSketchedLstsq } from './bootstrap_lstsq.js';
 import { referenceAdaptiveSketchedSvd, referenceBootstrapSvdError, referenceSketchedSvd } from './bootstrap_svd.js';
+import { referenceDmd } from './dmd.js';
+import { ReferenceOnlineDmd, ReferenceWindowDmd, referenceDmdBatch } from './online_dmd.js';
 import { referenceKernels } from './normalize.js';
 import { nystromReference, nystromReferenceSync } from './nystrom.js';
 import { rsvdReference, rsvdReferenceAsync } from './rsvd.js';
@@ -51,6 +57,15 @@ export const referenceBackend: Backend = {
   sketchedLstsq: async (request) => sketchedLstsqSync(request),
   sketchedLstsqSync,
   bootstrapLstsqError: async (request) => bootstrapLstsqErrorSync(request),
+  dmd: async (request) => {
+    // One synchronous computation: an abort is seen only before it starts.
+    if (request.signal?.aborted) throw new RandlaError(ErrorCode.ABORTED, 'The operation was aborted', { cause: request.signal.reason });
+    return referenceDmd(request);
+  },
+  dmdSync: (request) => referenceDmd(request),
+  dmdBatch: async (request) => dmdBatchSync(request),
+  dmdBatchSync,
+  recursiveDmd,
   bootstrapLstsqErrorSync,
 };
 
@@ -100,4 +115,27 @@ function sketchedLstsqSync(r: SketchedLstsqRequest): SketchedLstsqOutput {
 function bootstrapLstsqErrorSync(r: BootstrapLstsqRequest): BootstrapLstsqOutput {
   const out = referenceBootstrapLstsqError(r.A, r.b, r);
   return { x: out.x, error: out.error, relativeError: out.relativeError, sketchRows: out.sketchRows };
+}
+
+function dmdBatchSync(request: DmdBatchRequest): DmdOutput[] {
+  const { groups, signal, onProgress, ...options } = request;
+  // Groups one by one, with progress and abort between them as the native call has.
+  return groups.map((X, g) => {
+    if (signal?.aborted) throw new RandlaError(ErrorCode.ABORTED, 'The operation was aborted', { cause: signal.reason });
+    const out = referenceDmdBatch([X], options)[0]!;
+    onProgress?.({ pass: g + 1, totalPasses: groups.length });
+    return out;
+  });
+}
+
+/** The reference OnlineDmd / WindowDmd behind the backend's RecursiveDmdState. */
+function recursiveDmd(kind: 'online' | 'window', _n: number, parameter: number): RecursiveDmdState {
+  const fit = kind === 'online' ? new ReferenceOnlineDmd({ weighting: parameter }) : new ReferenceWindowDmd({ window: parameter });
+  return {
+    update: (x, y) => fit.update(x, y),
+    ready: () => fit.ready(),
+    pairs: () => fit.pairs(),
+    operator: () => Float64Array.from(fit.operator().data),
+    eigs: () => fit.eigs(),
+  };
 }
