@@ -43,8 +43,7 @@ function rotationSnapshots(m: number): Matrix<Float64Array> {
  * eigenvalues, plus `noise` times a deterministic oscillation: well separated, so both backends'
  * eigenvectors are well defined and agree to rounding times a modest condition number.
  */
-function modeSnapshots(m: number, noise: number): Matrix<Float64Array> {
-  const n = 48;
+function modeSnapshots(m: number, noise: number, n = 48): Matrix<Float64Array> {
   const lambdas: [number, number][] = [
     [0.97 * Math.cos(0.4), 0.97 * Math.sin(0.4)],
     [0.9 * Math.cos(1.1), 0.9 * Math.sin(1.1)],
@@ -240,6 +239,28 @@ describe.skipIf(!both)('native and reference: the same contract, the same number
         expectSameFit(nat, ref, `${variant}/${amplitudes}`, nat.singularValues[0]!);
       }
     }
+  });
+
+  it('tall snapshots (the native core compresses them by QR first): every variant, explicit pairs, optimal amplitudes', async () => {
+    const X = modeSnapshots(40, 1e-3, 400);
+    for (const variant of ['exact', 'projected', 'fb', 'tls'] as const) {
+      for (const amplitudes of ['first', 'optimal'] as const) {
+        const o = { rank: 6, variant, amplitudes };
+        const nat = await dmd(X, { ...o, backend: 'native' });
+        const ref = await dmd(X, { ...o, backend: 'reference' });
+        expectSameFit(nat, ref, `tall ${variant}/${amplitudes}`, nat.singularValues[0]!);
+      }
+    }
+    // Explicit pairs: X[:, :-1] and X[:, 1:] as separate matrices give the sequence's fit.
+    const cols = (first: number) => matrix(Float64Array.from({ length: 400 * 39 }, (_, e) => X.data[Math.floor(e / 39) * 40 + (e % 39) + first]!), 400, 39);
+    const pairs = await dmd(cols(0), { rank: 6, Y: cols(1), backend: 'native' });
+    const seq = await dmd(X, { rank: 6, backend: 'native' });
+    expectAllClose(pairs.eigs.re, seq.eigs.re, dmdBackends.agree, 'explicit pairs (re)');
+    expectAllClose(pairs.eigs.im, seq.eigs.im, dmdBackends.agree, 'explicit pairs (im)');
+    // Rank 0 on tall data: the threshold's β uses the snapshots' rows, not R's.
+    const r0n = await dmd(X, { rank: 0, backend: 'native' });
+    const r0r = await dmd(X, { rank: 0, backend: 'reference' });
+    expect(r0n.rank).toBe(r0r.rank);
   });
 
   it('complex input, delays with and without projectRank, affine and increments, rank rules', async () => {

@@ -118,8 +118,9 @@ void canonical_phases(Mat<cplx>& modes, std::vector<cplx>& amplitudes) {
   }
 }
 
-template <class T>
-DmdResult run(Mat<T> X, std::optional<Mat<T>> Y, const DmdOptions& o, const RunControl& control) {
+// The checks that need only the options and the shapes (X rows x cols; Y, if any, y_rows x y_cols).
+void check_request(const DmdOptions& o, std::int64_t cols, bool has_y, std::int64_t rows, std::int64_t y_rows,
+                   std::int64_t y_cols) {
   check_rank_rule(o.rank, "options.rank");
   if (o.has_project_rank) check_rank_rule(o.project_rank, "options.projectRank");
   RANDLA_EXPECTS(o.tls_rank >= 0, "options.tlsRank")
@@ -127,17 +128,27 @@ DmdResult run(Mat<T> X, std::optional<Mat<T>> Y, const DmdOptions& o, const RunC
   RANDLA_EXPECTS(!(o.affine && o.increments), "options.increments")
       << "Expected options.increments and options.affine not both true (the differences already cancel the "
       << "constant) but received both";
-  if (Y) {
-    RANDLA_EXPECTS_CODE(Y->rows == X.rows && Y->cols == X.cols, ErrorCode::Shape, "options.Y")
-        << "Expected " << X.rows << " x " << X.cols << " for options.Y (the shape of X) but received " << Y->rows
-        << " x " << Y->cols;
+  if (has_y) {
+    RANDLA_EXPECTS_CODE(y_rows == rows && y_cols == cols, ErrorCode::Shape, "options.Y")
+        << "Expected " << rows << " x " << cols << " for options.Y (the shape of X) but received " << y_rows << " x "
+        << y_cols;
     RANDLA_EXPECTS(!o.increments && o.delays == 1, "options.Y")
         << "Expected no options.Y with options.increments or options.delays > 1 (they need a time series) but "
         << "received explicit pairs";
   }
   const std::int64_t min_cols = o.increments ? 3 : 2;
-  RANDLA_EXPECTS_CODE(X.cols >= min_cols, ErrorCode::Shape, "X")
-      << "Expected at least " << min_cols << " snapshots (columns) in X but received " << X.cols;
+  RANDLA_EXPECTS_CODE(cols >= min_cols, ErrorCode::Shape, "X")
+      << "Expected at least " << min_cols << " snapshots (columns) in X but received " << cols;
+}
+
+template <class T>
+DmdResult finish(dmd_detail::VariantResult v, std::vector<cplx> amplitudes,
+                 const std::optional<dmd_detail::Projection<T>>& projection, std::int64_t block_rows,
+                 const DmdOptions& o, const RunControl& control);
+
+template <class T>
+DmdResult run(Mat<T> X, std::optional<Mat<T>> Y, const DmdOptions& o, const RunControl& control) {
+  check_request(o, X.cols, Y.has_value(), X.rows, Y ? Y->rows : 0, Y ? Y->cols : 0);
 
   if (o.increments) {
     Mat<T> D(X.rows, X.cols - 1);
@@ -165,6 +176,9 @@ DmdResult run(Mat<T> X, std::optional<Mat<T>> Y, const DmdOptions& o, const RunC
   control.report(1, 3);
 
   dmd_detail::VariantResult v;
+  // The data the amplitudes fit, in the coordinates of the variant's modes.
+  Mat<T> fitted;
+  std::optional<dmd_detail::QrCompression<T>> qr;
   if (o.variant == DmdVariant::Randomized) {
     if constexpr (dmd_detail::is_complex<T>) {
       RANDLA_EXPECTS(false, "options.variant")
@@ -172,32 +186,61 @@ DmdResult run(Mat<T> X, std::optional<Mat<T>> Y, const DmdOptions& o, const RunC
     } else {
       RANDLA_EXPECTS(!Y, "options.Y") << "Expected no options.Y with options.variant 'randomized' (its QB is of the "
                                       << "snapshot sequence) but received explicit pairs";
-      v = dmd_detail::randomized_dmd(X, o);
+      v = dmd_detail::randomized_dmd(X.view(), o);
+      fitted = std::move(X);
     }
   } else {
-    const Mat<T> X1 = Y ? X : columns(X, 0, X.cols - 1);
-    const Mat<T> X2 = Y ? *Y : columns(X, 1, X.cols - 1);
+    const std::int64_t N = X.rows, m = X.cols, width = Y ? 2 * m : m;
+    Mat<T> Xw, Yw;
+    if (N >= 2 * width) {
+      // Tall snapshots: the variant runs on R of X = Q·R (of [X Y] with explicit pairs), exactly.
+      Mat<T> stacked = Y ? Mat<T>(N, width) : std::move(X);
+      if (Y) {
+        std::copy(X.data.begin(), X.data.end(), stacked.data.begin());
+        std::copy(Y->data.begin(), Y->data.end(), stacked.data.begin() + N * m);
+      }
+      qr = dmd_detail::compress<T>(std::move(stacked));
+      Xw = columns(qr->R, 0, m);
+      if (Y) Yw = columns(qr->R, m, m);
+    } else {
+      Xw = std::move(X);
+      if (Y) Yw = std::move(*Y);
+    }
+    const Mat<T> X1 = Y ? Xw : columns(Xw, 0, m - 1);
+    const Mat<T> X2 = Y ? Yw : columns(Xw, 1, m - 1);
     switch (o.variant) {
-      case DmdVariant::Exact: v = dmd_detail::exact_dmd<T>(X1, X2, o, false); break;
-      case DmdVariant::Projected: v = dmd_detail::exact_dmd<T>(X1, X2, o, true); break;
-      case DmdVariant::ForwardBackward: v = dmd_detail::forward_backward_dmd<T>(X1, X2, o); break;
-      case DmdVariant::TotalLeastSquares: v = dmd_detail::total_least_squares_dmd<T>(X1, X2, o); break;
+      case DmdVariant::Exact: v = dmd_detail::exact_dmd<T>(X1, X2, o, false, nullptr, N); break;
+      case DmdVariant::Projected: v = dmd_detail::exact_dmd<T>(X1, X2, o, true, nullptr, N); break;
+      case DmdVariant::ForwardBackward: v = dmd_detail::forward_backward_dmd<T>(X1, X2, o, N); break;
+      case DmdVariant::TotalLeastSquares: v = dmd_detail::total_least_squares_dmd<T>(X1, X2, o, N); break;
       case DmdVariant::Randomized: break;
     }
+    fitted = std::move(Xw);
   }
   control.check();
   control.report(2, 3);
 
+  // Amplitudes in the variant's coordinates (Q preserves the least-squares fits), then the lift.
+  std::vector<cplx> amplitudes = o.amplitudes == DmdAmplitudes::Optimal
+                                     ? dmd_detail::optimal_amplitudes<T>(v.modes, v.eig.values, fitted.view())
+                                     : std::move(v.first_amplitudes);
+  if (qr) v.modes = dmd_detail::apply_q<T>(*qr, v.modes);
+  return finish<T>(std::move(v), std::move(amplitudes), projection, block_rows, o, control);
+}
+
+// The result in the caller's space: HODMD blocks lifted by U₀, the affine row of each block
+// dropped, the canonical phases.
+template <class T>
+DmdResult finish(dmd_detail::VariantResult v, std::vector<cplx> amplitudes,
+                 const std::optional<dmd_detail::Projection<T>>& projection, std::int64_t block_rows,
+                 const DmdOptions& o, const RunControl& control) {
   DmdResult out;
-  out.amplitudes = o.amplitudes == DmdAmplitudes::Optimal
-                       ? dmd_detail::optimal_amplitudes<T>(v.modes, v.eig.values, X)
-                       : std::move(v.first_amplitudes);
+  out.amplitudes = std::move(amplitudes);
   out.eigs = v.eig.values;
   out.singular_values = v.singular_values;
   out.rank = v.rank;
   out.residuals = v.residuals;
 
-  // Modes in the caller's space: HODMD blocks lifted by U₀, then the affine row of each block dropped.
   Mat<cplx> modes = std::move(v.modes);
   const std::int64_t r = modes.cols, d = o.delays;
   if (projection) {
@@ -230,9 +273,36 @@ DmdResult run(Mat<T> X, std::optional<Mat<T>> Y, const DmdOptions& o, const RunC
 }  // namespace
 
 namespace {
+// Randomized DMD of f64 snapshots with no preprocessing reads the caller's X in place: its QB
+// only multiplies by X, so the N x m copy the other variants factorize is not made (at 20000 x 400
+// the copy alone is a third of the randomized fit).
+DmdResult randomized_in_place(MatrixView<const double> X, const DmdOptions& o, const RunControl& control) {
+  check_request(o, X.cols, false, X.rows, 0, 0);
+  RANDLA_EXPECTS_CODE(X.data != nullptr && X.rows >= 1, ErrorCode::Shape, "X")
+      << "Expected a non-empty matrix for X but received " << X.rows << " x " << X.cols;
+  for (std::int64_t j = 0; j < X.cols; ++j)
+    for (std::int64_t i = 0; i < X.rows; ++i)
+      RANDLA_EXPECTS_CODE(std::isfinite(X(i, j)), ErrorCode::NotFinite, "X")
+          << "Expected finite values in X but received " << X(i, j) << " at (" << i << ", " << j << ")";
+  control.check();
+  control.report(1, 3);
+  dmd_detail::VariantResult v = dmd_detail::randomized_dmd(X, o);
+  control.check();
+  control.report(2, 3);
+  std::vector<cplx> amplitudes = o.amplitudes == DmdAmplitudes::Optimal
+                                     ? dmd_detail::optimal_amplitudes<double>(v.modes, v.eig.values, X)
+                                     : std::move(v.first_amplitudes);
+  return finish<double>(std::move(v), std::move(amplitudes), std::nullopt, X.rows, o, control);
+}
+
 template <class S>
 DmdResult dmd_real(MatrixView<const S> X, const MatrixView<const S>* Y, const DmdOptions& options,
                    const RunControl& control) {
+  if constexpr (std::is_same_v<S, double>) {
+    if (options.variant == DmdVariant::Randomized && Y == nullptr && !options.increments && !options.affine &&
+        options.delays == 1)
+      return randomized_in_place(X, options, control);
+  }
   Mat<double> x = load_real(X, "X");
   std::optional<Mat<double>> y;
   if (Y != nullptr) y = load_real(*Y, "options.Y");

@@ -69,7 +69,7 @@ std::vector<cplx> basis_amplitudes(const Mat<T>& B, const Mat<cplx>& W, const T*
 }
 
 template <class T>
-std::vector<cplx> optimal_amplitudes(const Mat<cplx>& modes, const std::vector<cplx>& eigs, const Mat<T>& X) {
+std::vector<cplx> optimal_amplitudes(const Mat<cplx>& modes, const std::vector<cplx>& eigs, MatrixView<const T> X) {
   const std::int64_t N = modes.rows, r = modes.cols, m = X.cols;
   // V_λ (r x m): λⱼᵏ by repeated multiplication (exact for k = 0, 1; λ⁰ = 1 also for λ = 0).
   Mat<cplx> V(r, m);
@@ -110,7 +110,7 @@ template std::vector<cplx> first_snapshot_amplitudes<double>(const Mat<cplx>&, c
 template std::vector<cplx> first_snapshot_amplitudes<cplx>(const Mat<cplx>&, const Mat<cplx>&);
 template std::vector<cplx> basis_amplitudes<double>(const Mat<double>&, const Mat<cplx>&, const double*, const Mat<cplx>&);
 template std::vector<cplx> basis_amplitudes<cplx>(const Mat<cplx>&, const Mat<cplx>&, const cplx*, const Mat<cplx>&);
-template std::vector<cplx> optimal_amplitudes<double>(const Mat<cplx>&, const std::vector<cplx>&, const Mat<double>&);
-template std::vector<cplx> optimal_amplitudes<cplx>(const Mat<cplx>&, const std::vector<cplx>&, const Mat<cplx>&);
+template std::vector<cplx> optimal_amplitudes<double>(const Mat<cplx>&, const std::vector<cplx>&, MatrixView<const double>);
+template std::vector<cplx> optimal_amplitudes<cplx>(const Mat<cplx>&, const std::vector<cplx>&, MatrixView<const cplx>);
 
 }  // namespace randla::dmd_detail

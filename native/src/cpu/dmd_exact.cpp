@@ -16,12 +16,12 @@
 namespace randla::dmd_detail {
 
 template <class T>
-Reduced<T> reduce_pairs(const Mat<T>& X1, const Mat<T>& X2, double rank, DmdThreshold threshold) {
+Reduced<T> reduce_pairs(const Mat<T>& X1, const Mat<T>& X2, double rank, DmdThreshold threshold, std::int64_t rows) {
   const std::int64_t N = X1.rows, mp = X1.cols;
   ThinSvd<T> svd = thin_svd<T>(X1);
   Reduced<T> red;
   red.sigma = svd.s;
-  red.r = dmd_rank(svd.s, N, mp, rank, threshold);
+  red.r = dmd_rank(svd.s, rows > 0 ? rows : N, mp, rank, threshold);
   const std::int64_t r = red.r;
   red.U = Mat<T>(N, r);
   std::copy(svd.U.data.begin(), svd.U.data.begin() + N * r, red.U.data.begin());
@@ -113,8 +113,9 @@ std::vector<double> ritz_residuals(const Mat<T>& XVS, const Mat<T>& U, const Eig
 }
 
 template <class T>
-VariantResult exact_dmd(const Mat<T>& X1, const Mat<T>& X2, const DmdOptions& o, bool projected, const T* x0) {
-  const Reduced<T> red = reduce_pairs<T>(X1, X2, o.rank, o.threshold);
+VariantResult exact_dmd(const Mat<T>& X1, const Mat<T>& X2, const DmdOptions& o, bool projected, const T* x0,
+                        std::int64_t rows) {
+  const Reduced<T> red = reduce_pairs<T>(X1, X2, o.rank, o.threshold, rows);
   VariantResult out;
   out.eig = eigen<T>(red.Atilde);
   normalize_and_order(out.eig);
@@ -127,11 +128,13 @@ VariantResult exact_dmd(const Mat<T>& X1, const Mat<T>& X2, const DmdOptions& o,
   return out;
 }
 
-template Reduced<double> reduce_pairs<double>(const Mat<double>&, const Mat<double>&, double, DmdThreshold);
-template Reduced<cplx> reduce_pairs<cplx>(const Mat<cplx>&, const Mat<cplx>&, double, DmdThreshold);
+template Reduced<double> reduce_pairs<double>(const Mat<double>&, const Mat<double>&, double, DmdThreshold, std::int64_t);
+template Reduced<cplx> reduce_pairs<cplx>(const Mat<cplx>&, const Mat<cplx>&, double, DmdThreshold, std::int64_t);
 template std::vector<double> ritz_residuals<double>(const Mat<double>&, const Mat<double>&, const Eigen&);
 template std::vector<double> ritz_residuals<cplx>(const Mat<cplx>&, const Mat<cplx>&, const Eigen&);
-template VariantResult exact_dmd<double>(const Mat<double>&, const Mat<double>&, const DmdOptions&, bool, const double*);
-template VariantResult exact_dmd<cplx>(const Mat<cplx>&, const Mat<cplx>&, const DmdOptions&, bool, const cplx*);
+template VariantResult exact_dmd<double>(const Mat<double>&, const Mat<double>&, const DmdOptions&, bool, const double*,
+                                         std::int64_t);
+template VariantResult exact_dmd<cplx>(const Mat<cplx>&, const Mat<cplx>&, const DmdOptions&, bool, const cplx*,
+                                       std::int64_t);
 
 }  // namespace randla::dmd_detail

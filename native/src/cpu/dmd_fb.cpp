@@ -18,8 +18,8 @@
 namespace randla::dmd_detail {
 
 template <class T>
-VariantResult forward_backward_dmd(const Mat<T>& X1, const Mat<T>& X2, const DmdOptions& o) {
-  const Reduced<T> red = reduce_pairs<T>(X1, X2, o.rank, o.threshold);
+VariantResult forward_backward_dmd(const Mat<T>& X1, const Mat<T>& X2, const DmdOptions& o, std::int64_t rows) {
+  const Reduced<T> red = reduce_pairs<T>(X1, X2, o.rank, o.threshold, rows);
   const std::int64_t r = red.r, mp = X1.cols;
   // Reduced snapshots in the basis U: X̂₁ = Uᴴ·X₁ = Σ·Vᴴ and X̂₂ = Uᴴ·X₂ (r x m').
   Mat<T> X1h(r, mp);
@@ -72,7 +72,7 @@ VariantResult forward_backward_dmd(const Mat<T>& X1, const Mat<T>& X2, const Dmd
   return out;
 }
 
-template VariantResult forward_backward_dmd<double>(const Mat<double>&, const Mat<double>&, const DmdOptions&);
-template VariantResult forward_backward_dmd<cplx>(const Mat<cplx>&, const Mat<cplx>&, const DmdOptions&);
+template VariantResult forward_backward_dmd<double>(const Mat<double>&, const Mat<double>&, const DmdOptions&, std::int64_t);
+template VariantResult forward_backward_dmd<cplx>(const Mat<cplx>&, const Mat<cplx>&, const DmdOptions&, std::int64_t);
 
 }  // namespace randla::dmd_detail

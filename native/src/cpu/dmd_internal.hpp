@@ -73,8 +73,10 @@ struct Reduced {
   Mat<T> Atilde;              // r x r
   std::int64_t r = 0;
 };
+// `rows`: the row count the rank rule's β uses (0: X₁'s own; the snapshots' N when the pairs are
+// the compressed R of X = Q·R).
 template <class T>
-Reduced<T> reduce_pairs(const Mat<T>& X1, const Mat<T>& X2, double rank, DmdThreshold threshold);
+Reduced<T> reduce_pairs(const Mat<T>& X1, const Mat<T>& X2, double rank, DmdThreshold threshold, std::int64_t rows = 0);
 
 // W's columns to unit norm and the pivot phase, then values and vectors ordered by imaginary
 // part, then real part (docs/algorithms/dmd.md, "Normalisation of W", "Order").
@@ -103,13 +105,28 @@ struct VariantResult {
 // x0: the snapshot the 'first' amplitudes fit (nullptr: X₁'s first column).
 template <class T>
 VariantResult exact_dmd(const Mat<T>& X1, const Mat<T>& X2, const DmdOptions& o, bool projected,
-                        const T* x0 = nullptr);
+                        const T* x0 = nullptr, std::int64_t rows = 0);
 template <class T>
-VariantResult forward_backward_dmd(const Mat<T>& X1, const Mat<T>& X2, const DmdOptions& o);
+VariantResult forward_backward_dmd(const Mat<T>& X1, const Mat<T>& X2, const DmdOptions& o, std::int64_t rows = 0);
 template <class T>
-VariantResult total_least_squares_dmd(const Mat<T>& X1, const Mat<T>& X2, const DmdOptions& o);
+VariantResult total_least_squares_dmd(const Mat<T>& X1, const Mat<T>& X2, const DmdOptions& o, std::int64_t rows = 0);
+
+// The snapshots compressed by their thin QR, X = Q·R (N x c → c x c, N >= c): every quantity of
+// the variants above is invariant under Q, so they run on R's columns and only the modes are
+// lifted back, Φ = Q·Φ_R (one application of Q to r columns instead of an N-row SVD).
+template <class T>
+struct QrCompression {
+  Mat<T> reflectors;  // geqrf's output, N x c
+  std::vector<T> tau;
+  Mat<T> R;           // c x c, upper triangular
+};
+template <class T>
+QrCompression<T> compress(Mat<T> X);
+// Q·M for a complex M with c rows: N x cols.
+template <class T>
+Mat<cplx> apply_q(const QrCompression<T>& q, const Mat<cplx>& M);
 // Real only: the QB of the whole X (N x m), then exact DMD of B's pairs, modes lifted by Q.
-VariantResult randomized_dmd(const Mat<double>& X, const DmdOptions& o);
+VariantResult randomized_dmd(MatrixView<const double> X, const DmdOptions& o);
 
 // Preprocessing (docs/algorithms/dmd.md, "Preprocessing"): the Hankel matrix of X with d delays
 // ((N·d) x (m − d + 1)); the HODMD projection X ≈ U₀·(Σ₀V₀ᴴ) to the rank rule's r₀.
@@ -133,6 +150,6 @@ std::vector<cplx> first_snapshot_amplitudes(const Mat<cplx>& modes, const Mat<T>
 template <class T>
 std::vector<cplx> basis_amplitudes(const Mat<T>& B, const Mat<cplx>& W, const T* x0, const Mat<cplx>& modes);
 template <class T>
-std::vector<cplx> optimal_amplitudes(const Mat<cplx>& modes, const std::vector<cplx>& eigs, const Mat<T>& X);
+std::vector<cplx> optimal_amplitudes(const Mat<cplx>& modes, const std::vector<cplx>& eigs, MatrixView<const T> X);
 
 }  // namespace randla::dmd_detail

@@ -13,7 +13,7 @@
 
 namespace randla::dmd_detail {
 
-VariantResult randomized_dmd(const Mat<double>& X, const DmdOptions& o) {
+VariantResult randomized_dmd(MatrixView<const double> X, const DmdOptions& o) {
   const std::int64_t N = X.rows, m = X.cols;
   RANDLA_EXPECTS(o.rank >= 1 && std::floor(o.rank) == o.rank, "options.rank")
       << "Expected an integer >= 1 for options.rank with variant 'randomized' (a threshold or an energy needs the "
@@ -28,7 +28,7 @@ VariantResult randomized_dmd(const Mat<double>& X, const DmdOptions& o) {
   rf.normalizer = resolve_normalizer(o.normalizer, o.power_iters);
   rf.test_matrix = o.sketch;
   rf.seed = o.seed;
-  const QbFactors<double> f = qb<double>(X.view(), rf);
+  const QbFactors<double> f = qb<double>(X, rf);
   const std::int64_t l = rf.size, mp = m - 1;
   // B = Qᵀ·X (l x m) from Bᵀ (m x l); its pairs B₁, B₂ (l x m').
   Mat<double> B1(l, mp), B2(l, mp);

@@ -13,12 +13,12 @@
 namespace randla::dmd_detail {
 
 template <class T>
-VariantResult total_least_squares_dmd(const Mat<T>& X1, const Mat<T>& X2, const DmdOptions& o) {
-  const std::int64_t N = X1.rows, mp = X1.cols;
+VariantResult total_least_squares_dmd(const Mat<T>& X1, const Mat<T>& X2, const DmdOptions& o, std::int64_t rows) {
+  const std::int64_t N = X1.rows, mp = X1.cols, rule_rows = rows > 0 ? rows : N;
   // The rank chosen on the unprojected X₁ is the default projection rank and what is reported.
   const ThinSvd<T> s1 = thin_svd<T>(X1);
-  const std::int64_t chosen = dmd_rank(s1.s, N, mp, o.rank, o.threshold);
-  const std::int64_t t = std::min(o.tls_rank > 0 ? o.tls_rank : chosen, std::min(2 * N, mp));
+  const std::int64_t chosen = dmd_rank(s1.s, rule_rows, mp, o.rank, o.threshold);
+  const std::int64_t t = std::min(o.tls_rank > 0 ? o.tls_rank : chosen, std::min(2 * rule_rows, mp));
   Mat<T> Z(2 * N, mp);
   for (std::int64_t k = 0; k < mp; ++k) {
     std::copy(X1.col(k), X1.col(k) + N, Z.col(k));
@@ -35,14 +35,15 @@ VariantResult total_least_squares_dmd(const Mat<T>& X1, const Mat<T>& X2, const 
   // otherwise see a median of rounding-level values and keep noise). The amplitudes fit the
   // first snapshot itself, not its projection.
   DmdOptions capped = o;
-  const std::int64_t reapplied = dmd_rank(thin_svd<T>(X1p).s, N, mp, o.rank, o.threshold);
+  const std::int64_t reapplied = dmd_rank(thin_svd<T>(X1p).s, rule_rows, mp, o.rank, o.threshold);
   capped.rank = static_cast<double>(std::min(reapplied, t));
-  VariantResult out = exact_dmd<T>(X1p, X2p, capped, false, X1.col(0));
+  VariantResult out = exact_dmd<T>(X1p, X2p, capped, false, X1.col(0), rows);
   out.singular_values = s1.s;
   return out;
 }
 
-template VariantResult total_least_squares_dmd<double>(const Mat<double>&, const Mat<double>&, const DmdOptions&);
-template VariantResult total_least_squares_dmd<cplx>(const Mat<cplx>&, const Mat<cplx>&, const DmdOptions&);
+template VariantResult total_least_squares_dmd<double>(const Mat<double>&, const Mat<double>&, const DmdOptions&,
+                                                       std::int64_t);
+template VariantResult total_least_squares_dmd<cplx>(const Mat<cplx>&, const Mat<cplx>&, const DmdOptions&, std::int64_t);
 
 }  // namespace randla::dmd_detail
