@@ -54,13 +54,28 @@ Mat<double> load_real(MatrixView<const S> X, const char* argument) {
   RANDLA_EXPECTS_CODE(X.data != nullptr && X.rows >= 1 && X.cols >= 1, ErrorCode::Shape, argument)
       << "Expected a non-empty matrix for " << argument << " but received " << X.rows << " x " << X.cols;
   Mat<double> M(X.rows, X.cols);
-  for (std::int64_t j = 0; j < X.cols; ++j)
-    for (std::int64_t i = 0; i < X.rows; ++i) {
-      const double v = static_cast<double>(X(i, j));
-      RANDLA_EXPECTS_CODE(std::isfinite(v), ErrorCode::NotFinite, argument)
-          << "Expected finite values in " << argument << " but received " << v << " at (" << i << ", " << j << ")";
-      M(i, j) = v;
+  // Copy in 64 x 64 tiles: a row-major X is a transpose, which element order would make strided
+  // on one side (at 20000 x 400 the plain loop cost a quarter of an exact fit). NaN/Inf are
+  // counted and reported after the copy, so the loop stays branch-free.
+  constexpr std::int64_t kTile = 64;
+  bool finite = true;
+  for (std::int64_t j0 = 0; j0 < X.cols; j0 += kTile)
+    for (std::int64_t i0 = 0; i0 < X.rows; i0 += kTile) {
+      const std::int64_t j1 = std::min(X.cols, j0 + kTile), i1 = std::min(X.rows, i0 + kTile);
+      for (std::int64_t j = j0; j < j1; ++j)
+        for (std::int64_t i = i0; i < i1; ++i) {
+          const double v = static_cast<double>(X(i, j));
+          finite &= std::isfinite(v);
+          M(i, j) = v;
+        }
     }
+  if (!finite) {
+    for (std::int64_t j = 0; j < X.cols; ++j)
+      for (std::int64_t i = 0; i < X.rows; ++i)
+        RANDLA_EXPECTS_CODE(std::isfinite(M(i, j)), ErrorCode::NotFinite, argument)
+            << "Expected finite values in " << argument << " but received " << M(i, j) << " at (" << i << ", " << j
+            << ")";
+  }
   return M;
 }
 
