@@ -727,7 +727,7 @@ describe('amplitudes', () => {
     return Math.sqrt(s);
   }
 
-  it("'optimal' equals an independent solve of the vectorised least-squares problem; PyDMD's conj(q) does not minimise", () => {
+  it("'optimal' equals an independent solve of the vectorised least-squares problem; P·b = conj(q) does not minimise", () => {
     const out = referenceDmd(request(X, { rank: 3, amplitudes: 'optimal' }));
     const r = out.rank;
     // vec(X) ≈ Σⱼ bⱼ·vec(φⱼ·λⱼᵏ): the real form [[Re A, −Im A], [Im A, Re A]]·[Re b; Im b] = [Re x; Im x].
@@ -761,7 +761,7 @@ describe('amplitudes', () => {
     expectAllClose(out.amplitudes.re, expected.re, tol.optimalAmplitudes * scale, 'optimal b vs vectorised solve (re)');
     expectAllClose(out.amplitudes.im, expected.im, tol.optimalAmplitudes * scale, 'optimal b vs vectorised solve (im)');
 
-    // PyDMD's opt=True: P·b = conj(q), P and q formed here independently.
+    // P·b = conj(q) (P and q formed here independently) is not a normal equation on complex data.
     const P = new MlMatrix(2 * r, 2 * r);
     const qc = new MlMatrix(2 * r, 1);
     const phiHphi = (a: number, b: number): Complex => {
@@ -798,7 +798,7 @@ describe('amplitudes', () => {
         P.set(r + a, b, pi);
         P.set(r + a, r + b, pr);
       }
-      // q_a = Σₖ (φₐᴴ xₖ)·conj(λₐᵏ); PyDMD solves with conj(q)
+      // q_a = Σₖ (φₐᴴ xₖ)·conj(λₐᵏ); the conjugated system solves with conj(q)
       let qr = 0;
       let qi = 0;
       for (let k = 0; k < M; k++) {
@@ -822,7 +822,7 @@ describe('amplitudes', () => {
     const pyd = solve(P, qc);
     const bPy = { re: Float64Array.from({ length: r }, (_, j) => pyd.get(j, 0)), im: Float64Array.from({ length: r }, (_, j) => pyd.get(r + j, 0)) };
     const best = objective(out, out.amplitudes);
-    expectAtMost(tol.conjugatedExcess * best, objective(out, bPy), "conjugatedExcess × optimum vs PyDMD's conj(q) residual");
+    expectAtMost(tol.conjugatedExcess * best, objective(out, bPy), 'conjugatedExcess × optimum vs the conj(q) residual');
     // and the optimum beats 'first' (which fits x₀ only)
     const first = referenceDmd(request(X, { rank: 3, amplitudes: 'first' }));
     expectAtMost(best, objective(out, first.amplitudes) * (1 + 1e-12), "optimal vs 'first' residual");

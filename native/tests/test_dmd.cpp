@@ -375,8 +375,8 @@ TEST_CASE("amplitudes: 'optimal' minimises the Frobenius residual over all snaps
   std::vector<cplx> g;
   const double best = residual_of(r.amplitudes, g);
   CHECK_AT_MOST(std::abs(g[0]) + std::abs(g[1]), 1e-9 * best, "normal equations hold at the optimal amplitudes");
-  // Nudging b in any direction increases the residual; so does conjugating the phases (what
-  // solving with conj(q), as PyDMD does, amounts to when the solution is not self-conjugate).
+  // Nudging b in any direction increases the residual; so does conjugating the amplitudes
+  // (complex data: the minimiser is not its own conjugate).
   for (int j = 0; j < 2; ++j)
     for (const cplx step : {cplx(1e-3, 0), cplx(0, 1e-3)}) {
       std::vector<cplx> b = r.amplitudes;
