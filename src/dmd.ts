@@ -162,8 +162,9 @@ function prepare(Xin: unknown, options: unknown): { request: DmdRequest; seed: n
   const X = snapshots(Xin, 'X');
   const o = readOptions(options);
   const request: DmdRequest = { X, ...(o.Y ? { Y: o.Y } : {}), ...o.request };
-  // One validation for every backend, so errors name the same argument everywhere.
-  validateDmdRequest(request);
+  // One validation for every backend, so errors name the same argument everywhere; NaN/Inf is
+  // left to the backend (the native core finds it while copying X, the reference checks itself).
+  validateDmdRequest(request, { checkFinite: false });
   return { request, seed: o.seed, backend: o.backend };
 }
 
@@ -235,7 +236,7 @@ function prepareBatch(groupsIn: unknown, options: unknown): { request: DmdBatchR
     const X64 = X.data instanceof Float64Array ? (X as Matrix<Float64Array>) : { ...X, data: Float64Array.from(X.data) };
     const request: DmdRequest = { X: X64, ...o.request };
     try {
-      validateDmdRequest(request);
+      validateDmdRequest(request, { checkFinite: false });
     } catch (e) {
       if (e instanceof RandlaError && e.argument === 'X') {
         throw new RandlaError(e.code, `${argument}: ${e.message}`, { argument });

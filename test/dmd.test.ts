@@ -191,6 +191,9 @@ describe.each(BACKENDS)('dmd on $name', ({ name: backend, available }) => {
       expect(sync[g]!.eigs).toEqual(batch[g]!.eigs);
     });
     await rejects(() => dmdBatchSync([groups[0]!, matrix(new Float64Array(2), 2, 1)], { backend }), 'ERR_RANDLA_SHAPE', 'groups[1]');
+    const bad = Float64Array.from(groups[2]!.data);
+    bad[7] = Infinity;
+    await rejects(() => dmdBatchSync([groups[0]!, groups[1]!, matrix(bad, 48, 32)], { backend }), 'ERR_RANDLA_NOT_FINITE', 'groups[2]');
 
     const X = rotationSnapshots(30);
     const online = new OnlineDmd({ backend });

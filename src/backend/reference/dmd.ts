@@ -45,7 +45,7 @@ function checkFinite(X: Matrix | ComplexMatrix, argument: string): void {
  * The contract's "Errors" (docs/algorithms/dmd.md), each naming its argument. The facade checks the
  * types of the fields first; these are the checks that need the shapes and the preprocessing.
  */
-export function validateDmdRequest(request: DmdRequest): void {
+export function validateDmdRequest(request: DmdRequest, options: { checkFinite?: boolean } = {}): void {
   const { X, Y } = request;
   const [n, m] = shapeOf(X);
   if (isComplexMatrix(X) && (X.im.rows !== n || X.im.cols !== m)) {
@@ -92,6 +92,8 @@ export function validateDmdRequest(request: DmdRequest): void {
   if (randomized && Y !== undefined) {
     throw invalid('options.Y', "no explicit pairs with variant 'randomized' (its QB is of the snapshot sequence)", 'a matrix');
   }
+  // The facade skips this for the native backend, whose core checks while it copies X.
+  if (options.checkFinite === false) return;
   checkFinite(X, 'X');
   if (Y !== undefined) checkFinite(Y, 'options.Y');
 }

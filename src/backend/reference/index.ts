@@ -122,7 +122,14 @@ function dmdBatchSync(request: DmdBatchRequest): DmdOutput[] {
   // Groups one by one, with progress and abort between them as the native call has.
   return groups.map((X, g) => {
     if (signal?.aborted) throw new RandlaError(ErrorCode.ABORTED, 'The operation was aborted', { cause: signal.reason });
-    const out = referenceDmdBatch([X], options)[0]!;
+    let out: DmdOutput;
+    try {
+      out = referenceDmdBatch([X], options)[0]!;
+    } catch (e) {
+      // Name the group, as the native batch does: "X" alone would not say which one failed.
+      if (e instanceof RandlaError && e.argument === 'X') throw new RandlaError(e.code, `groups[${g}]: ${e.message}`, { argument: `groups[${g}]` });
+      throw e;
+    }
     onProgress?.({ pass: g + 1, totalPasses: groups.length });
     return out;
   });
