@@ -244,8 +244,8 @@ describe.skipIf(!both)('native and reference: the same contract, the same number
     }
   });
 
-  it('tall snapshots (the native core compresses them by QR first): every variant, explicit pairs, optimal amplitudes', async () => {
-    const X = modeSnapshots(40, 1e-3, 400);
+  it('tall snapshots (the native core compresses them by a blocked QR first: 4 blocks, 2 with pairs): every variant, explicit pairs, optimal amplitudes', async () => {
+    const X = modeSnapshots(40, 1e-3, 1400);
     for (const variant of ['exact', 'projected', 'fb', 'tls'] as const) {
       for (const amplitudes of ['first', 'optimal'] as const) {
         const o = { rank: 6, variant, amplitudes };
@@ -255,7 +255,7 @@ describe.skipIf(!both)('native and reference: the same contract, the same number
       }
     }
     // Explicit pairs: X[:, :-1] and X[:, 1:] as separate matrices give the sequence's fit.
-    const cols = (first: number) => matrix(Float64Array.from({ length: 400 * 39 }, (_, e) => X.data[Math.floor(e / 39) * 40 + (e % 39) + first]!), 400, 39);
+    const cols = (first: number) => matrix(Float64Array.from({ length: 1400 * 39 }, (_, e) => X.data[Math.floor(e / 39) * 40 + (e % 39) + first]!), 1400, 39);
     const pairs = await dmd(cols(0), { rank: 6, Y: cols(1), backend: 'native' });
     const seq = await dmd(X, { rank: 6, backend: 'native' });
     expectAllClose(pairs.eigs.re, seq.eigs.re, dmdBackends.agree, 'explicit pairs (re)');

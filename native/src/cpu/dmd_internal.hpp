@@ -114,11 +114,17 @@ VariantResult total_least_squares_dmd(const Mat<T>& X1, const Mat<T>& X2, const 
 // The snapshots compressed by their thin QR, X = Q·R (N x c → c x c, N >= c): every quantity of
 // the variants above is invariant under Q, so they run on R's columns and only the modes are
 // lifted back, Φ = Q·Φ_R (one application of Q to r columns instead of an N-row SVD).
+// Tall-skinny QR (Demmel, Grigori, Hoemmen, Langou 2012): p row blocks factorized independently
+// in parallel, then the QR of their stacked R factors; Q = diag(Q_b)·Q_top. p depends on the shape
+// only, and every factorization is single-threaded, so the result is the same on any thread count.
 template <class T>
 struct QrCompression {
-  Mat<T> reflectors;  // geqrf's output, N x c
-  std::vector<T> tau;
-  Mat<T> R;           // c x c, upper triangular
+  Mat<T> blocks;                    // X overwritten by each row block's reflectors (ld = N)
+  std::vector<std::int64_t> first;  // block b holds rows first[b] … first[b + 1] − 1
+  std::vector<std::vector<T>> tau;  // per block
+  Mat<T> top;                       // the reflectors of the stacked R's QR (p·c x c), when p > 1
+  std::vector<T> top_tau;
+  Mat<T> R;                         // c x c, upper triangular
 };
 template <class T>
 QrCompression<T> compress(Mat<T> X);
