@@ -295,10 +295,21 @@ DmdResult randomized_in_place(MatrixView<const double> X, const DmdOptions& o, c
   check_request(o, X.cols, false, X.rows, 0, 0);
   RANDLA_EXPECTS_CODE(X.data != nullptr && X.rows >= 1, ErrorCode::Shape, "X")
       << "Expected a non-empty matrix for X but received " << X.rows << " x " << X.cols;
-  for (std::int64_t j = 0; j < X.cols; ++j)
-    for (std::int64_t i = 0; i < X.rows; ++i)
-      RANDLA_EXPECTS_CODE(std::isfinite(X(i, j)), ErrorCode::NotFinite, "X")
-          << "Expected finite values in X but received " << X(i, j) << " at (" << i << ", " << j << ")";
+  // In storage order (a row-major X read column by column would stride through memory), with
+  // the position reported in the caller's (row, column).
+  const bool col_major = X.layout == Layout::ColMajor;
+  const std::int64_t outer = col_major ? X.cols : X.rows, inner = col_major ? X.rows : X.cols;
+  for (std::int64_t a = 0; a < outer; ++a) {
+    const double* line = X.data + a * X.ld;
+    bool finite = true;
+    for (std::int64_t b = 0; b < inner; ++b) finite &= std::isfinite(line[b]);
+    if (finite) continue;
+    for (std::int64_t b = 0; b < inner; ++b) {
+      const std::int64_t i = col_major ? b : a, j = col_major ? a : b;
+      RANDLA_EXPECTS_CODE(std::isfinite(line[b]), ErrorCode::NotFinite, "X")
+          << "Expected finite values in X but received " << line[b] << " at (" << i << ", " << j << ")";
+    }
+  }
   control.check();
   control.report(1, 3);
   dmd_detail::VariantResult v = dmd_detail::randomized_dmd(X, o);

@@ -65,6 +65,9 @@ void set_threads(int n) {
 }
 
 SingleThreadedBlas::SingleThreadedBlas() {
+  // The setting's first use hands it to BLAS: make that happen now, not inside the section
+  // (a first threads() call there would put BLAS back on many threads).
+  (void)thread_setting();
   BlasSections& s = blas_sections();
   const std::lock_guard<std::mutex> guard(s.lock);
   if (s.open++ == 0) apply_to_blas(1);
