@@ -42,6 +42,11 @@ void dgesvdx_(const char* jobu, const char* jobvt, const char* range, const int*
               const int* lda, const double* vl, const double* vu, const int* il, const int* iu, int* ns, double* s,
               double* u, const int* ldu, double* vt, const int* ldvt, double* work, const int* lwork, int* iwork,
               int* info, std::size_t jobu_len, std::size_t jobvt_len, std::size_t range_len);
+// Complex Householder QR and the application of its Q (the DMD of complex snapshots).
+void zgeqrf_(const int* m, const int* n, void* a, const int* lda, void* tau, void* work, const int* lwork, int* info);
+void zunmqr_(const char* side, const char* trans, const int* m, const int* n, const int* k, const void* a,
+             const int* lda, const void* tau, void* c, const int* ldc, void* work, const int* lwork, int* info,
+             std::size_t side_len, std::size_t trans_len);
 void dsyevd_(const char* jobz, const char* uplo, const int* n, double* a, const int* lda, double* w, double* work,
              const int* lwork, int* iwork, const int* liwork, int* info, std::size_t jobz_len, std::size_t uplo_len);
 }

@@ -14,13 +14,6 @@
 #include "cpu/dmd_internal.hpp"
 #include "randla/error.hpp"
 
-extern "C" {
-void zgeqrf_(const int* m, const int* n, void* a, const int* lda, void* tau, void* work, const int* lwork, int* info);
-void zunmqr_(const char* side, const char* trans, const int* m, const int* n, const int* k, const void* a,
-             const int* lda, const void* tau, void* c, const int* ldc, void* work, const int* lwork, int* info,
-             std::size_t side_len, std::size_t trans_len);
-}
-
 namespace randla::dmd_detail {
 namespace {
 
@@ -106,13 +99,8 @@ std::vector<cplx> first_snapshot_amplitudes(const Mat<cplx>& modes, const Mat<T>
 template <class T>
 std::vector<cplx> basis_amplitudes(const Mat<T>& B, const Mat<cplx>& W, const T* x0, const Mat<cplx>& modes) {
   const std::int64_t N = B.rows, r = B.cols;
-  // c = B⁺·x₀ in B's own arithmetic: Householder QR when B has full column rank (the usual
-  // case, and a fraction of an SVD's cost on dmdBatch's small problems), else the SVD's
-  // minimum-norm solution with numpy's cutoff.
-  std::vector<cplx> by_qr = qr_least_squares<T>(B, x0);
-  if (!by_qr.empty()) {
-    Mat<cplx> c(r, 1);
-    std::copy(by_qr.begin(), by_qr.end(), c.data.begin());
+  // b = W⁻¹·c; a singular W (a defective reduced operator) falls back to the SVD of Φ.
+  const auto solve_or_fall_back = [&](Mat<cplx> c) {
     try {
       return solve<cplx>(W, std::move(c), "X").data;
     } catch (const Error&) {
@@ -120,6 +108,15 @@ std::vector<cplx> basis_amplitudes(const Mat<T>& B, const Mat<cplx>& W, const T*
       std::copy(x0, x0 + N, X0.data.begin());
       return first_snapshot_amplitudes<T>(modes, X0);
     }
+  };
+  // c = B⁺·x₀ in B's own arithmetic: Householder QR when B has full column rank (the usual
+  // case, and a fraction of an SVD's cost on dmdBatch's small problems), else the SVD's
+  // minimum-norm solution with numpy's cutoff.
+  std::vector<cplx> by_qr = qr_least_squares<T>(B, x0);
+  if (!by_qr.empty()) {
+    Mat<cplx> c(r, 1);
+    std::copy(by_qr.begin(), by_qr.end(), c.data.begin());
+    return solve_or_fall_back(std::move(c));
   }
   const ThinSvd<T> svd = thin_svd<T>(B);
   const std::int64_t p = static_cast<std::int64_t>(svd.s.size());
@@ -137,13 +134,7 @@ std::vector<cplx> basis_amplitudes(const Mat<T>& B, const Mat<cplx>& W, const T*
     for (std::int64_t j = 0; j < p; ++j) s += cplx(conj_of(svd.Vh(j, i))) * cplx(u[static_cast<std::size_t>(j)]);
     c(i, 0) = s;
   }
-  try {
-    return solve<cplx>(W, std::move(c), "X").data;
-  } catch (const Error&) {
-    Mat<T> X0(N, 1);
-    std::copy(x0, x0 + N, X0.data.begin());
-    return first_snapshot_amplitudes<T>(modes, X0);
-  }
+  return solve_or_fall_back(std::move(c));
 }
 
 template <class T>

@@ -17,13 +17,6 @@
 #include "randla/error.hpp"
 #include "randla/threads.hpp"
 
-extern "C" {
-void zgeqrf_(const int* m, const int* n, void* a, const int* lda, void* tau, void* work, const int* lwork, int* info);
-void zunmqr_(const char* side, const char* trans, const int* m, const int* n, const int* k, const void* a,
-             const int* lda, const void* tau, void* c, const int* ldc, void* work, const int* lwork, int* info,
-             std::size_t side_len, std::size_t trans_len);
-}
-
 namespace randla::dmd_detail {
 namespace {
 
