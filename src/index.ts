@@ -43,6 +43,20 @@ export {
   type DmdResult,
   type DmdVariant,
 } from './dmd.js';
+export {
+  KoopmanMonitor,
+  koopmanPredict,
+  koopmanPredictSync,
+  type ConvergenceReport,
+  type ConvergenceVerdict,
+  type DenseLayerWeights,
+  type KoopmanGrouping,
+  type KoopmanMode,
+  type KoopmanMonitorOptions,
+  type KoopmanPredictOptions,
+  type WeightsInput,
+} from './koopman.js';
+export { compressDense, compressDenseSync, type CompressDenseOptions, type CompressedDense } from './compress.js';
 export { vorticalNetwork, VorticalNetwork, type VorticalNetworkCallOptions } from './vortical.js';
 export {
   lambOseenField,

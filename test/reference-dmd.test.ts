@@ -1084,3 +1084,14 @@ describe('bad input (contract "Errors")', () => {
     expectRandlaError(() => win.update(new Float64Array(3), new Float64Array(3)), INV, 'options.window');
   });
 });
+
+describe('complex SVD edge cases', () => {
+  it('a column of subnormal entries (zero to working precision) does not stall the Jacobi sweeps', () => {
+    // A diverging gradient descent produced such a column: 1e-313 survives in the data, its square underflows.
+    const A = { rows: 3, cols: 3, re: Float64Array.of(1, 0, 0, 0, 0.5, 0, 8e-313, 3e-321, 0), im: new Float64Array(9) };
+    const { S } = csvd(A);
+    expect(S[0]).toBeCloseTo(1, 15);
+    expect(S[1]).toBeCloseTo(0.5, 15);
+    expect(S[2]).toBeLessThan(1e-300);
+  });
+});

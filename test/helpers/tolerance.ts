@@ -324,3 +324,20 @@ export const pydmd = {
    */
   optimalExcess: 1.01,
 } as const;
+
+/** Koopman tooling (test/koopman.test.ts, docs/algorithms/koopman.md). */
+export const koopman = {
+  /** Gradient descent on a quadratic, eigenvalues 1 − ηhᵢ from 20 records: the 1e-8. */
+  gdEigs: 4.5e7 * EPS64,
+  /** The same fit after the window rolled to records 10 … 29: the fastest mode (λ = 0.4) is then
+   * 0.4¹⁰ ≈ 1e-4 of its start, which divides the attainable accuracy by about that much. */
+  gdEigsLate: 1e-6,
+  /** The predicted weights against the closed-form trajectory, 20 steps ahead (|w| = O(1), absolute). */
+  gdTrajectory: 4.5e7 * EPS64,
+  /** SGD linear regression, node-Koopman 20 steps ahead: |loss − trained loss| / trained loss (the 10 %). */
+  sgdLossShare: 0.1,
+  /** Two groupings (or a grouping and explicit dmd calls) that compute the same fits by different code paths. */
+  groupingAgree: 1e-9,
+  /** compressDense of an exactly rank-r matrix at rank r: rounding of the randomized SVD. */
+  compressExact: 1e-10,
+} as const;

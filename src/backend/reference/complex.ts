@@ -335,7 +335,9 @@ function jacobiSvd(M: CMat): CSvd {
           gi += xr * yi - xi * yr;
         }
         const g = Math.hypot(gr, gi);
-        if (g === 0 || g <= tol * Math.sqrt(alpha) * Math.sqrt(beta)) continue;
+        // A column whose squared norm underflows (subnormal entries: it is zero to working
+        // precision) has nothing to rotate against; its subnormal dot product must not count.
+        if (g === 0 || alpha === 0 || beta === 0 || g <= tol * Math.sqrt(alpha) * Math.sqrt(beta)) continue;
         converged = false;
         // [a_p, a_q·e^{−iφ}] has the real Gram matrix [[α, g], [g, β]]: rotate it as a real pair.
         const zeta = (beta - alpha) / (2 * g);
