@@ -77,3 +77,18 @@ export {
   type SketchStateJson,
 } from './streaming.js';
 export { readNpyHeader, readNpyRowBlocks, writeNpy, writeNpyRows, type NpyHeader, type NpyReadOptions, type NpyRowBlock } from './io/npy.js';
+// Weight I/O (issue 7 item 4, docs/weights-io.md): .npy, .npz, .safetensors, TF.js artifacts.
+export { readWeights, weightMatrix } from './io/weights.js';
+export { readNpy, parseNpy, encodeNpy, type NpyTensorInput } from './io/npy_format.js';
+export { readNpz, parseNpz } from './io/npz.js';
+export { readSafetensors, parseSafetensors, encodeSafetensors, writeSafetensors, type TensorInput, type TensorsInput } from './io/safetensors.js';
+export { readTfjsModel, parseTfjsModel } from './io/tfjs.js';
+export {
+  float16ToFloat32,
+  bfloat16ToFloat32,
+  type WeightTensor,
+  type WeightFile,
+  type WeightFormat,
+  type WeightDtype,
+  type ReadWeightsOptions,
+} from './io/tensor.js';

@@ -1,14 +1,17 @@
 // NumPy .npy files (format versions 1.0, 2.0, 3.0 as numpy/lib/format.py specifies them), read as
 // a stream of row blocks through one reused buffer, so a file far larger than memory can be fed
 // to the streaming SVD (docs/algorithms/streaming.md). Only little-endian f64/f32 in C order.
-import { randomBytes } from 'node:crypto';
-import { open, rename, unlink } from 'node:fs/promises';
+// The format itself (preamble, header literal, header writer) lives in npy_format.ts, shared with
+// the in-memory readers of weight files (docs/weights-io.md).
+import { open } from 'node:fs/promises';
 import { endianness } from 'node:os';
-import { basename, dirname, join } from 'node:path';
 
 import { ErrorCode, invalid, RandlaError } from '../errors.js';
 import type { Float, Matrix } from '../types.js';
 import { expectInteger, expectMatrix } from '../validate.js';
+import { writeAtomically } from './atomic.js';
+import { decodeNpyHeaderText, npyHeaderBytes, parseNpyHeaderText, parseNpyPreamble } from './npy_format.js';
+import { formatError, pathSource } from './tensor.js';
 
 /** What the header of a .npy file says about the array after it. */
 export interface NpyHeader {
@@ -39,21 +42,11 @@ export interface NpyReadOptions {
   blockBytes?: number;
 }
 
-const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 const DEFAULT_BLOCK_BYTES = 32 * 1024 * 1024;
 const ITEM_SIZE = { float64: 8, float32: 4 } as const;
 
-/** An fs failure while writing `path` as a RandlaError naming the file (not the temporary one). */
-function writeError(path: string, error: unknown): RandlaError {
-  const e = error as NodeJS.ErrnoException;
-  return new RandlaError(ErrorCode.INVALID_ARGUMENT, `Expected a writable file path for path but received ${JSON.stringify(path)} (${e.code ?? e.message})`, {
-    argument: 'path',
-    cause: error,
-  });
-}
-
 function npyError(path: string, message: string, code: ErrorCode = ErrorCode.INVALID_ARGUMENT): RandlaError {
-  return new RandlaError(code, `Expected ${message} for path but received ${JSON.stringify(path)}`, { argument: 'path' });
+  return formatError(pathSource(path), message, code);
 }
 
 function expectLittleEndianHost(): void {
@@ -62,23 +55,6 @@ function expectLittleEndianHost(): void {
       argument: 'path',
     });
   }
-}
-
-/** Parses the Python dict literal of a .npy header: `{'descr': '<f8', 'fortran_order': False, 'shape': (3, 4), }`. */
-function parseHeader(text: string, path: string): { descr: string; fortranOrder: boolean; shape: number[] } {
-  const descr = /['"]descr['"]\s*:\s*['"]([^'"]*)['"]/.exec(text);
-  const fortran = /['"]fortran_order['"]\s*:\s*(True|False)/.exec(text);
-  const shape = /['"]shape['"]\s*:\s*\(([^)]*)\)/.exec(text);
-  if (!descr || !fortran || !shape) {
-    throw npyError(path, `a .npy header with 'descr' (a simple dtype), 'fortran_order' and 'shape' (found ${JSON.stringify(text.trim().slice(0, 120))})`);
-  }
-  const dims = shape[1]!
-    .split(',')
-    .map((d) => d.trim().replace(/L$/, ''))
-    .filter((d) => d.length > 0);
-  const parsed = dims.map((d) => (/^\d+$/.test(d) ? Number(d) : NaN));
-  if (parsed.some((d) => !Number.isSafeInteger(d))) throw npyError(path, `a shape of non-negative integers (found (${shape[1]}))`);
-  return { descr: descr[1]!, fortranOrder: fortran[1] === 'True', shape: parsed };
 }
 
 /**
@@ -104,20 +80,11 @@ export async function readNpyHeader(path: string): Promise<NpyHeader> {
     const size = (await file.stat()).size;
     const prefix = new Uint8Array(12);
     const { bytesRead } = await file.read(prefix, 0, 12, 0);
-    if (bytesRead < 10 || MAGIC.some((b, i) => prefix[i] !== b)) throw npyError(path, 'a .npy file (magic \\x93NUMPY)');
-    const major = prefix[6]!;
-    const minor = prefix[7]!;
-    if (!((major === 1 || major === 2 || major === 3) && minor === 0)) throw npyError(path, `.npy format version 1.0, 2.0 or 3.0 (found ${major}.${minor})`);
-    const view = new DataView(prefix.buffer);
-    const lengthBytes = major === 1 ? 2 : 4;
-    if (bytesRead < 8 + lengthBytes) throw npyError(path, 'a complete .npy preamble', ErrorCode.SHAPE);
-    const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
-    const dataOffset = 8 + lengthBytes + headerLength;
-    if (dataOffset > size) throw npyError(path, `a .npy header of ${headerLength} bytes (the file has ${size})`, ErrorCode.SHAPE);
+    const source = pathSource(path);
+    const { major, minor, headerLength, dataOffset } = parseNpyPreamble(prefix.subarray(0, bytesRead), size, source);
     const headerBytes = new Uint8Array(headerLength);
-    await file.read(headerBytes, 0, headerLength, 8 + lengthBytes);
-    const text = Buffer.from(headerBytes).toString(major === 3 ? 'utf8' : 'latin1');
-    const { descr, fortranOrder, shape } = parseHeader(text, path);
+    await file.read(headerBytes, 0, headerLength, dataOffset - headerLength);
+    const { descr, fortranOrder, shape } = parseNpyHeaderText(decodeNpyHeaderText(headerBytes, major, source), source);
 
     const dtype = descr === '<f8' ? 'float64' : descr === '<f4' ? 'float32' : undefined;
     if (!dtype) {
@@ -184,24 +151,6 @@ export async function* readNpyRowBlocks(path: string, options: NpyReadOptions = 
   }
 }
 
-/** Header bytes of a C-order .npy array, padded so the data starts at a multiple of 64 bytes. */
-function headerBytes(rows: number, cols: number, dtype: 'float64' | 'float32'): Uint8Array {
-  const dict = `{'descr': '${dtype === 'float64' ? '<f8' : '<f4'}', 'fortran_order': False, 'shape': (${rows}, ${cols}), }`;
-  const version = dict.length + 1 + 10 < 65536 ? 1 : 2;
-  const preamble = version === 1 ? 10 : 12;
-  const padded = Math.ceil((preamble + dict.length + 1) / 64) * 64 - preamble;
-  const out = new Uint8Array(preamble + padded);
-  out.set(MAGIC, 0);
-  out[6] = version;
-  out[7] = 0;
-  const view = new DataView(out.buffer);
-  if (version === 1) view.setUint16(8, padded, true);
-  else view.setUint32(8, padded, true);
-  const text = dict.padEnd(padded - 1, ' ') + '\n';
-  for (let i = 0; i < text.length; i++) out[preamble + i] = text.charCodeAt(i);
-  return out;
-}
-
 /**
  * Writes a 2-D C-order .npy file from row blocks (each a row-major Float64Array/Float32Array
  * holding whole rows, in order), atomically: into a temporary file in the same directory, renamed
@@ -224,13 +173,8 @@ export async function writeNpyRows(
   const cols = expectInteger(shape.cols, 'shape.cols', 1);
   const dtype = shape.dtype ?? 'float64';
   if (dtype !== 'float64' && dtype !== 'float32') throw invalid('shape.dtype', "'float64' or 'float32'", dtype);
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  const file = await open(temporary, 'wx').catch((error: unknown) => {
-    throw writeError(path, error);
-  });
-  let done = false;
-  try {
-    await file.write(headerBytes(rows, cols, dtype));
+  await writeAtomically(path, async (file) => {
+    await file.write(npyHeaderBytes(dtype === 'float64' ? '<f8' : '<f4', false, [rows, cols]));
     let written = 0;
     for await (const block of blocks) {
       const expected = dtype === 'float64' ? Float64Array : Float32Array;
@@ -246,18 +190,7 @@ export async function writeNpyRows(
     if (written !== rows * cols) {
       throw new RandlaError(ErrorCode.SHAPE, `Expected ${rows * cols} values (${rows} x ${cols}) for blocks but received ${written}`, { argument: 'blocks' });
     }
-    await file.sync();
-    await file.close();
-    await rename(temporary, path).catch((error: unknown) => {
-      throw writeError(path, error);
-    });
-    done = true;
-  } finally {
-    if (!done) {
-      await file.close().catch(() => undefined);
-      await unlink(temporary).catch(() => undefined);
-    }
-  }
+  });
 }
 
 /**
