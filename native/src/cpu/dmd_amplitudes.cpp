@@ -17,35 +17,6 @@
 namespace randla::dmd_detail {
 namespace {
 
-// Householder QR of B (N x r, N >= r) in place, then u = Qᴴ·x (N values, in place).
-void qr_and_apply(int N, int r, double* B, double* tau, double* x) {
-  int info = 0, lwork = -1;
-  double query = 0, query2 = 0;
-  blas::geqrf(N, r, B, N, tau, &query, lwork, &info);
-  blas::ormqr('L', 'T', N, 1, r, B, N, tau, x, N, &query2, lwork, &info);
-  lwork = std::max({1, static_cast<int>(query), static_cast<int>(query2)});
-  std::vector<double> work(static_cast<std::size_t>(lwork));
-  blas::geqrf(N, r, B, N, tau, work.data(), lwork, &info);
-  blas::check_info(info, "geqrf");
-  blas::ormqr('L', 'T', N, 1, r, B, N, tau, x, N, work.data(), lwork, &info);
-  blas::check_info(info, "ormqr");
-}
-
-void qr_and_apply(int N, int r, cplx* B, cplx* tau, cplx* x) {
-  const char side = 'L', trans = 'C';
-  const int one = 1;
-  int info = 0, lwork = -1;
-  cplx query, query2;
-  zgeqrf_(&N, &r, B, &N, tau, &query, &lwork, &info);
-  zunmqr_(&side, &trans, &N, &one, &r, B, &N, tau, x, &N, &query2, &lwork, &info, 1, 1);
-  lwork = std::max({1, static_cast<int>(query.real()), static_cast<int>(query2.real())});
-  std::vector<cplx> work(static_cast<std::size_t>(lwork));
-  zgeqrf_(&N, &r, B, &N, tau, work.data(), &lwork, &info);
-  blas::check_info(info, "zgeqrf");
-  zunmqr_(&side, &trans, &N, &one, &r, B, &N, tau, x, &N, work.data(), &lwork, &info, 1, 1);
-  blas::check_info(info, "zunmqr");
-}
-
 // c = B⁺·x₀ by Householder QR when B has full column rank by numpy's cutoff (every |R_jj| above
 // max(N, r)·eps·max|R_ii|); empty otherwise, for the SVD's minimum-norm answer.
 template <class T>
@@ -54,7 +25,9 @@ std::vector<cplx> qr_least_squares(const Mat<T>& B, const T* x0) {
   if (N < r) return {};
   Mat<T> F = B;
   std::vector<T> tau(static_cast<std::size_t>(r)), u(x0, x0 + N);
-  qr_and_apply(blas::dim(N, "rows"), blas::dim(r, "cols"), F.data.data(), tau.data(), u.data());
+  const int rows = blas::dim(N, "rows"), cols = blas::dim(r, "cols");
+  householder_qr(rows, cols, F.data.data(), rows, tau.data());
+  householder_apply(true, rows, 1, cols, F.data.data(), rows, tau.data(), u.data(), rows);
   double largest = 0;
   for (std::int64_t j = 0; j < r; ++j) largest = std::max(largest, std::abs(F(j, j)));
   const double cutoff = static_cast<double>(std::max(N, r)) * std::numeric_limits<double>::epsilon() * largest;

@@ -20,52 +20,6 @@
 namespace randla::dmd_detail {
 namespace {
 
-void geqrf_any(int m, int n, double* a, int lda, double* tau) {
-  int info = 0, lwork = -1;
-  double query = 0;
-  blas::geqrf(m, n, a, lda, tau, &query, lwork, &info);
-  blas::check_info(info, "geqrf");
-  lwork = std::max(1, static_cast<int>(query));
-  std::vector<double> work(static_cast<std::size_t>(lwork));
-  blas::geqrf(m, n, a, lda, tau, work.data(), lwork, &info);
-  blas::check_info(info, "geqrf");
-}
-
-void geqrf_any(int m, int n, cplx* a, int lda, cplx* tau) {
-  int info = 0, lwork = -1;
-  cplx query;
-  zgeqrf_(&m, &n, a, &lda, tau, &query, &lwork, &info);
-  blas::check_info(info, "zgeqrf");
-  lwork = std::max(1, static_cast<int>(query.real()));
-  std::vector<cplx> work(static_cast<std::size_t>(lwork));
-  zgeqrf_(&m, &n, a, &lda, tau, work.data(), &lwork, &info);
-  blas::check_info(info, "zgeqrf");
-}
-
-// C ← Q·C for Q of the k reflectors in a (m x k, ld lda), C m x n (ld ldc).
-void apply_q_any(int m, int n, int k, const double* a, int lda, const double* tau, double* c, int ldc) {
-  int info = 0, lwork = -1;
-  double query = 0;
-  blas::ormqr('L', 'N', m, n, k, a, lda, tau, c, ldc, &query, lwork, &info);
-  blas::check_info(info, "ormqr");
-  lwork = std::max(1, static_cast<int>(query));
-  std::vector<double> work(static_cast<std::size_t>(lwork));
-  blas::ormqr('L', 'N', m, n, k, a, lda, tau, c, ldc, work.data(), lwork, &info);
-  blas::check_info(info, "ormqr");
-}
-
-void apply_q_any(int m, int n, int k, const cplx* a, int lda, const cplx* tau, cplx* c, int ldc) {
-  const char side = 'L', trans = 'N';
-  int info = 0, lwork = -1;
-  cplx query;
-  zunmqr_(&side, &trans, &m, &n, &k, a, &lda, tau, c, &ldc, &query, &lwork, &info, 1, 1);
-  blas::check_info(info, "zunmqr");
-  lwork = std::max(1, static_cast<int>(query.real()));
-  std::vector<cplx> work(static_cast<std::size_t>(lwork));
-  zunmqr_(&side, &trans, &m, &n, &k, a, &lda, tau, c, &ldc, work.data(), &lwork, &info, 1, 1);
-  blas::check_info(info, "zunmqr");
-}
-
 // Blocks of at least 8c rows, at most 4: enough to use the threads of a small machine, few
 // enough that the stacked (p·c) x c QR stays small. A function of the shape alone.
 std::int64_t block_count(std::int64_t N, std::int64_t c) {
@@ -83,7 +37,7 @@ void apply_q_in_place(const QrCompression<T>& q, Mat<T>& C) {
     // C's rows [0, p·c) hold the stacked coordinates; spread block b's c rows to first[b].
     Mat<T> stacked(p * c, n);
     for (std::int64_t j = 0; j < n; ++j) std::copy(C.col(j), C.col(j) + c, stacked.col(j));
-    apply_q_any(blas::dim(p * c, "rows"), blas::dim(n, "cols"), blas::dim(c, "k"), q.top.data.data(),
+    householder_apply(false, blas::dim(p * c, "rows"), blas::dim(n, "cols"), blas::dim(c, "k"), q.top.data.data(),
                 blas::dim(p * c, "ld"), q.top_tau.data(), stacked.data.data(), blas::dim(p * c, "ld"));
     std::fill(C.data.begin(), C.data.end(), T(0));
     for (std::int64_t b = 0; b < p; ++b)
@@ -93,7 +47,7 @@ void apply_q_in_place(const QrCompression<T>& q, Mat<T>& C) {
   parallel_for(p, [&](std::int64_t b0, std::int64_t b1) {
     for (std::int64_t b = b0; b < b1; ++b) {
       const std::int64_t r0 = q.first[static_cast<std::size_t>(b)], rows = q.first[static_cast<std::size_t>(b) + 1] - r0;
-      apply_q_any(blas::dim(rows, "rows"), blas::dim(n, "cols"), blas::dim(c, "k"), q.blocks.data.data() + r0,
+      householder_apply(false, blas::dim(rows, "rows"), blas::dim(n, "cols"), blas::dim(c, "k"), q.blocks.data.data() + r0,
                   blas::dim(N, "ld"), q.tau[static_cast<std::size_t>(b)].data(), C.data.data() + r0, blas::dim(N, "ld"));
     }
   });
@@ -114,7 +68,7 @@ QrCompression<T> compress(Mat<T> X) {
   parallel_for(p, [&](std::int64_t b0, std::int64_t b1) {
     for (std::int64_t b = b0; b < b1; ++b) {
       const std::int64_t r0 = q.first[static_cast<std::size_t>(b)], rows = q.first[static_cast<std::size_t>(b) + 1] - r0;
-      geqrf_any(blas::dim(rows, "rows"), blas::dim(c, "cols"), X.data.data() + r0, blas::dim(N, "ld"),
+      householder_qr(blas::dim(rows, "rows"), blas::dim(c, "cols"), X.data.data() + r0, blas::dim(N, "ld"),
                 q.tau[static_cast<std::size_t>(b)].data());
     }
   });
@@ -131,7 +85,7 @@ QrCompression<T> compress(Mat<T> X) {
         for (std::int64_t i = 0; i <= j; ++i) q.top(b * c + i, j) = X(r0 + i, j);
     }
     q.top_tau.resize(static_cast<std::size_t>(c));
-    geqrf_any(blas::dim(p * c, "rows"), blas::dim(c, "cols"), q.top.data.data(), blas::dim(p * c, "ld"), q.top_tau.data());
+    householder_qr(blas::dim(p * c, "rows"), blas::dim(c, "cols"), q.top.data.data(), blas::dim(p * c, "ld"), q.top_tau.data());
     for (std::int64_t j = 0; j < c; ++j)
       for (std::int64_t i = 0; i <= j; ++i) q.R(i, j) = q.top(i, j);
   }

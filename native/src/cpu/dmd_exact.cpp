@@ -42,23 +42,15 @@ Reduced<T> reduce_pairs(const Mat<T>& X1, const Mat<T>& X2, double rank, DmdThre
 
 void normalize_and_order(Eigen& e) {
   const std::int64_t n = e.vectors.rows, r = e.vectors.cols;
+  // Unit 2-norm only: the phase is fixed later on the output modes (dmd.cpp canonical_phases),
+  // where it does not depend on the SVD's sign convention.
   for (std::int64_t j = 0; j < r; ++j) {
     cplx* w = e.vectors.col(j);
-    double ss = 0, peak = 0;
-    for (std::int64_t i = 0; i < n; ++i) {
-      const double m2 = w[i].real() * w[i].real() + w[i].imag() * w[i].imag();
-      ss += m2;
-      peak = std::max(peak, m2);
-    }
+    double ss = 0;
+    for (std::int64_t i = 0; i < n; ++i) ss += w[i].real() * w[i].real() + w[i].imag() * w[i].imag();
     if (!(ss > 0)) continue;
-    // The pivot: the first entry within a 1e-8 relative tie of the largest squared modulus.
-    std::int64_t p = 0;
-    while (p < n && !(w[p].real() * w[p].real() + w[p].imag() * w[p].imag() >= (1 - 1e-8) * peak)) ++p;
-    const double norm = std::sqrt(ss), pm = std::abs(w[p]);
-    // Dividing by ‖w‖ and multiplying by conj(w_p)/|w_p| makes w_p real, positive and the column unit.
-    const cplx scale = std::conj(w[p]) / (pm * norm);
-    for (std::int64_t i = 0; i < n; ++i) w[i] *= scale;
-    w[p] = {w[p].real(), 0.0};
+    const double inv = 1.0 / std::sqrt(ss);
+    for (std::int64_t i = 0; i < n; ++i) w[i] *= inv;
   }
   std::vector<std::int64_t> order(static_cast<std::size_t>(r));
   std::iota(order.begin(), order.end(), 0);

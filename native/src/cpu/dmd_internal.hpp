@@ -57,6 +57,14 @@ Eigen eigen(Mat<T> A);
 template <class T>
 Mat<T> solve(Mat<T> A, Mat<T> B, const char* argument);
 
+// Householder QR of the m x n a (ld lda) in place: R above the diagonal, reflectors below.
+void householder_qr(int m, int n, double* a, int lda, double* tau);
+void householder_qr(int m, int n, cplx* a, int lda, cplx* tau);
+// C ← Q·C, or Qᴴ·C when `adjoint`, for Q of the k reflectors in a (m x k, ld lda); C m x n.
+void householder_apply(bool adjoint, int m, int n, int k, const double* a, int lda, const double* tau, double* c,
+                       int ldc);
+void householder_apply(bool adjoint, int m, int n, int k, const cplx* a, int lda, const cplx* tau, cplx* c, int ldc);
+
 // Hermitian positive definite A·x = b by Cholesky (zpotrf/zpotrs); false when A is not PD.
 bool cholesky_solve(Mat<cplx> A, std::vector<cplx>& b);
 
@@ -78,8 +86,8 @@ struct Reduced {
 template <class T>
 Reduced<T> reduce_pairs(const Mat<T>& X1, const Mat<T>& X2, double rank, DmdThreshold threshold, std::int64_t rows = 0);
 
-// W's columns to unit norm and the pivot phase, then values and vectors ordered by imaginary
-// part, then real part (docs/algorithms/dmd.md, "Normalisation of W", "Order").
+// W's columns to unit norm, then values and vectors ordered by imaginary part, then real part
+// (docs/algorithms/dmd.md, "Normalisation", "Order").
 void normalize_and_order(Eigen& e);
 
 // A·W for a real or complex A and a complex W.

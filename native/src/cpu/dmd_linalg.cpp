@@ -200,6 +200,53 @@ Mat<cplx> solve<cplx>(Mat<cplx> A, Mat<cplx> B, const char* argument) {
   return B;
 }
 
+void householder_qr(int m, int n, double* a, int lda, double* tau) {
+  int info = 0, lwork = -1;
+  double query = 0;
+  blas::geqrf(m, n, a, lda, tau, &query, lwork, &info);
+  blas::check_info(info, "geqrf");
+  lwork = std::max(1, static_cast<int>(query));
+  std::vector<double> work(static_cast<std::size_t>(lwork));
+  blas::geqrf(m, n, a, lda, tau, work.data(), lwork, &info);
+  blas::check_info(info, "geqrf");
+}
+
+void householder_qr(int m, int n, cplx* a, int lda, cplx* tau) {
+  int info = 0, lwork = -1;
+  cplx query;
+  zgeqrf_(&m, &n, a, &lda, tau, &query, &lwork, &info);
+  blas::check_info(info, "zgeqrf");
+  lwork = std::max(1, static_cast<int>(query.real()));
+  std::vector<cplx> work(static_cast<std::size_t>(lwork));
+  zgeqrf_(&m, &n, a, &lda, tau, work.data(), &lwork, &info);
+  blas::check_info(info, "zgeqrf");
+}
+
+void householder_apply(bool adjoint, int m, int n, int k, const double* a, int lda, const double* tau, double* c,
+                       int ldc) {
+  const char trans = adjoint ? 'T' : 'N';
+  int info = 0, lwork = -1;
+  double query = 0;
+  blas::ormqr('L', trans, m, n, k, a, lda, tau, c, ldc, &query, lwork, &info);
+  blas::check_info(info, "ormqr");
+  lwork = std::max(1, static_cast<int>(query));
+  std::vector<double> work(static_cast<std::size_t>(lwork));
+  blas::ormqr('L', trans, m, n, k, a, lda, tau, c, ldc, work.data(), lwork, &info);
+  blas::check_info(info, "ormqr");
+}
+
+void householder_apply(bool adjoint, int m, int n, int k, const cplx* a, int lda, const cplx* tau, cplx* c, int ldc) {
+  const char side = 'L', trans = adjoint ? 'C' : 'N';
+  int info = 0, lwork = -1;
+  cplx query;
+  zunmqr_(&side, &trans, &m, &n, &k, a, &lda, tau, c, &ldc, &query, &lwork, &info, 1, 1);
+  blas::check_info(info, "zunmqr");
+  lwork = std::max(1, static_cast<int>(query.real()));
+  std::vector<cplx> work(static_cast<std::size_t>(lwork));
+  zunmqr_(&side, &trans, &m, &n, &k, a, &lda, tau, c, &ldc, work.data(), &lwork, &info, 1, 1);
+  blas::check_info(info, "zunmqr");
+}
+
 bool cholesky_solve(Mat<cplx> A, std::vector<cplx>& b) {
   const int n = dim(A.rows, "rows"), ld = std::max(1, n), one = 1;
   const char uplo = 'L';
