@@ -9,7 +9,7 @@ import { toMatrix, type MatrixInput } from './matrix.js';
 import { rejectUnknownOptions } from './options.js';
 import { rsvd, rsvdSync, type RsvdOptions, type RsvdResult } from './rsvd.js';
 import type { Float, Matrix } from './types.js';
-import { expectObject } from './validate.js';
+import { expectFinite, expectObject } from './validate.js';
 
 export interface CompressDenseOptions {
   /** The rank r (give this or `tol`). */
@@ -54,6 +54,8 @@ function prepare(Win: unknown, options: unknown): Prepared {
   const o = expectObject(options, 'options');
   rejectUnknownOptions(o, OPTIONS);
   const W = toMatrix(Win, 'W');
+  // Checked here so that the error names W, not the A of the rsvd underneath.
+  expectFinite(W, 'W');
   if ((o.rank === undefined) === (o.tol === undefined)) {
     throw invalid(o.rank === undefined ? 'options.rank' : 'options.tol', 'exactly one of options.rank and options.tol', o.rank === undefined ? 'neither' : 'both');
   }

@@ -10,7 +10,7 @@ import { dmd, dmdBatch, dmdBatchSync, dmdSync, type DmdOptions, type DmdResult, 
 import { ErrorCode, invalid, RandlaError } from './errors.js';
 import { rejectUnknownOptions } from './options.js';
 import type { ComplexArray, Float, Matrix } from './types.js';
-import { expectInteger, expectObject, expectOneOf, isFloatArray } from './validate.js';
+import { expectInteger, expectObject, expectOneOf, isDetached, isFloatArray } from './validate.js';
 
 /** How a weight trajectory is fitted: the differences (default), the affine map, or a plain linear map. */
 export type KoopmanMode = 'increments' | 'affine' | 'linear';
@@ -53,8 +53,14 @@ interface Structure {
   size: number;
 }
 
+/** A detached buffer reads as length 0: say so instead of recording an empty tensor. */
+function expectAttached(a: Float, argument: string): void {
+  if (isDetached(a)) throw invalid(argument, 'an array over an attached buffer', 'a detached ArrayBuffer');
+}
+
 function structureOf(weights: unknown, argument: string): { structure: Structure; parts: Float[] } {
   if (isFloatArray(weights)) {
+    expectAttached(weights, argument);
     return { structure: { kind: 'array', names: [''], lengths: [weights.length], f32: weights instanceof Float32Array, size: weights.length }, parts: [weights] };
   }
   let names: string[];
@@ -74,6 +80,7 @@ function structureOf(weights: unknown, argument: string): { structure: Structure
   if (parts.length === 0) throw invalid(argument, 'at least one weight array', 'none');
   parts.forEach((p, i) => {
     if (!isFloatArray(p)) throw invalid(`${argument}[${JSON.stringify(names[i])}]`, 'a Float32Array or Float64Array', p);
+    expectAttached(p, `${argument}[${JSON.stringify(names[i])}]`);
   });
   const floats = parts as Float[];
   const f32 = floats.every((p) => p instanceof Float32Array);

@@ -113,6 +113,10 @@ describe.each(BACKENDS)('Koopman tooling on $name', ({ name: backend, available 
     await rejects(() => m.record({ w: new Float32Array(3) }), 'ERR_RANDLA_SHAPE', 'weights');
     await rejects(() => m.record({ w: new Float32Array(3), b: Float32Array.of(NaN) }), 'ERR_RANDLA_NOT_FINITE', 'weights');
     await rejects(() => new KoopmanMonitor({ window: 2 }), 'ERR_RANDLA_INVALID_ARGUMENT', 'options.window');
+    const gone = new ArrayBuffer(16);
+    const detached = new Float64Array(gone);
+    structuredClone(gone, { transfer: [gone] });
+    await rejects(() => new KoopmanMonitor().record(detached), 'ERR_RANDLA_INVALID_ARGUMENT', 'weights');
     const few = new KoopmanMonitor({ backend });
     few.record(Float64Array.of(1, 2));
     await rejects(() => few.spectrumSync(), 'ERR_RANDLA_INVALID_ARGUMENT', 'records');
@@ -241,5 +245,10 @@ describe.each(BACKENDS)('Koopman tooling on $name', ({ name: backend, available 
     expect(Number.isFinite(withConfidence.confidence!.valueError) && withConfidence.confidence!.valueError >= 0).toBe(true);
     await rejects(() => compressDenseSync(W, {}), 'ERR_RANDLA_INVALID_ARGUMENT', 'options.rank');
     await rejects(() => compressDenseSync(W, { rank: 2, confidence: 1 }), 'ERR_RANDLA_INVALID_ARGUMENT', 'options.confidence');
+    await rejects(() => compressDenseSync(W, { rank: 0 }), 'ERR_RANDLA_INVALID_ARGUMENT', 'options.rank');
+    const nan = Float64Array.from(W.data);
+    nan[5] = NaN;
+    await rejects(() => compressDenseSync(matrix(nan, out, inputs), { rank: 2 }), 'ERR_RANDLA_NOT_FINITE', 'W');
+    expect(Number.isNaN(nan[5])).toBe(true);
   });
 });
