@@ -14,6 +14,7 @@ export const ErrorCode = {
   INTERNAL: 'ERR_RANDLA_INTERNAL',
   NOT_SYMMETRIC: 'ERR_RANDLA_NOT_SYMMETRIC',
   NOT_PSD: 'ERR_RANDLA_NOT_PSD',
+  DEPENDENCY_MISSING: 'ERR_RANDLA_DEPENDENCY_MISSING',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -341,3 +341,16 @@ export const koopman = {
   /** compressDense of an exactly rank-r matrix at rank r: rounding of the randomized SVD. */
   compressExact: 1e-10,
 } as const;
+
+/** The TensorFlow.js adapter (test/tfjs.test.ts): float32 models trained by TensorFlow.js. */
+export const tfjsAdapter = {
+  /**
+   * Affine Koopman prediction 10 epochs past float32 weights recorded from full-batch gradient
+   * descent, against 10 more epochs of float32 training, relative to the largest weight: both
+   * sides carry float32 rounding (each epoch's update rounds at EPS32) that the fit extrapolates.
+   * Measured: 22·EPS32.
+   */
+  affinePrediction: 200 * EPS32,
+  /** The loss at those predicted weights vs the trained weights' loss, relative. Measured: 1.6e-6. */
+  affineLossShare: 1e-4,
+} as const;
