@@ -577,10 +577,13 @@ function moves(X: Matrix<Float64Array>): boolean {
 
 /**
  * 'single': the scalar DMD of each weight in closed form — for the 1 × T row, exact DMD keeps
- * rank 1 and Ã = ⟨x₂, x₁⟩/⟨x₁, x₁⟩, and φ·b reproduces the first (increment) snapshot.
+ * rank 1 and Ã = ⟨x₂, x₁⟩/⟨x₁, x₁⟩, and φ·b reproduces the first (increment) snapshot. In
+ * 'affine' mode the 2 × T DMD of [x; 1] at full rank is the least-squares affine map
+ * x_{k+1} = a·x_k + c, evaluated (as the affine fit is) from the first snapshot.
  */
 function singlePrediction(x: Float64Array, steps: number, mode: KoopmanMode): number {
   const T = x.length;
+  if (mode === 'affine') return singleAffinePrediction(x, steps);
   const series = mode === 'increments' ? Float64Array.from({ length: T - 1 }, (_, k) => x[k + 1]! - x[k]!) : x;
   const m = series.length;
   let xx = 0;
@@ -605,6 +608,33 @@ function singlePrediction(x: Float64Array, steps: number, mode: KoopmanMode): nu
   return b * Math.pow(lambda, T - 1 + steps);
 }
 
+function singleAffinePrediction(x: Float64Array, steps: number): number {
+  const T = x.length;
+  const m = T - 1;
+  // Normal equations of min Σ (x_{k+1} − a·x_k − c)², centred for accuracy.
+  let mean = 0;
+  let meanNext = 0;
+  for (let k = 0; k < m; k++) {
+    mean += x[k]!;
+    meanNext += x[k + 1]!;
+  }
+  mean /= m;
+  meanNext /= m;
+  let sxx = 0;
+  let sxy = 0;
+  for (let k = 0; k < m; k++) {
+    sxx += (x[k]! - mean) ** 2;
+    sxy += (x[k]! - mean) * (x[k + 1]! - meanNext);
+  }
+  // [x₁; 1] of rank 1 (x_k constant over the pairs): no affine map to fit; keep the last weight.
+  if (!(sxx > 1e-28 * Math.max(1, mean * mean) * m)) return x[T - 1]!;
+  const a = sxy / sxx;
+  const c = meanNext - a * mean;
+  const n = T - 1 + steps;
+  const an = Math.pow(a, n);
+  return an * x[0]! + (a === 1 ? c * n : (c * (1 - an)) / (1 - a));
+}
+
 function assemble(p: Prepared, values: Map<number, Float64Array>): DenseLayerWeights[] {
   const last = p.snapshots[p.snapshots.length - 1]!;
   const out = last.map((layer) => ({
@@ -616,6 +646,9 @@ function assemble(p: Prepared, values: Map<number, Float64Array>): DenseLayerWei
     const v = values.get(index);
     if (!v) return; // kept: the last weights
     const layer = out[g.layer]!;
+    // A prediction that overflows the layer's dtype (float32 from 3.4e38) keeps the last weights too.
+    const round = layer.kernel instanceof Float32Array ? Math.fround : (x: number) => x;
+    if (!v.every((x) => Number.isFinite(round(x)))) return;
     for (let i = 0; i < g.kernel.length; i++) layer.kernel[g.kernel[i]!] = v[i]!;
     for (let i = 0; i < g.bias.length; i++) layer.bias![g.bias[i]!] = v[g.kernel.length + i]!;
   });

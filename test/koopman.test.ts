@@ -190,7 +190,7 @@ describe.each(BACKENDS)('Koopman tooling on $name', ({ name: backend, available 
       }
     }
     // chunk ≥ in + 1 is the node grouping; chunk 1 is 'single' (closed form = dmd of a 1 × T row).
-    for (const mode of ['increments', 'linear'] as const) {
+    for (const mode of ['increments', 'linear', 'affine'] as const) {
       const node = koopmanPredictSync(snapshots, { steps, grouping: 'node', mode, rank: -1, backend });
       const wide = koopmanPredictSync(snapshots, { steps, grouping: { chunk: 10 }, mode, rank: -1, backend });
       const single = koopmanPredictSync(snapshots, { steps, grouping: 'single', mode, backend });
@@ -214,6 +214,23 @@ describe.each(BACKENDS)('Koopman tooling on $name', ({ name: backend, available 
     expectAllClose(Float64Array.from({ length: out * inputs }, (_, e) => t[0]!.kernel[(e % inputs) * out + Math.floor(e / inputs)]!), a[0]!.kernel, tol.groupingAgree, 'in-out = out-in');
     await rejects(() => koopmanPredictSync(snapshots.slice(0, 2), { steps, backend }), 'ERR_RANDLA_SHAPE', 'snapshots');
     await rejects(() => koopmanPredictSync(snapshots, { steps, grouping: 'rows' as never, backend }), 'ERR_RANDLA_INVALID_ARGUMENT', 'options.grouping');
+  });
+
+  it.skipIf(!available)('a prediction past float32 range keeps the last weights; float64 layers keep the prediction', async () => {
+    // Layer 0 grows ×10 per snapshot: 40 steps ahead is ~1e45, finite in float64, not in float32.
+    // Layer 1 halves its distance to 1 per snapshot: predicted as usual.
+    const make = (F: Float32ArrayConstructor | Float64ArrayConstructor) =>
+      Array.from({ length: 6 }, (_, t) => [
+        { kernel: F.of(10 ** t, -0.5 * 10 ** t), shape: [1, 2] as [number, number] },
+        { kernel: F.of(1 - 0.5 ** t), bias: F.of(2 + 0.5 ** t), shape: [1, 1] as [number, number] },
+      ]);
+    for (const grouping of ['node', 'single'] as const) {
+      const f32 = await koopmanPredict(make(Float32Array), { steps: 40, grouping, backend });
+      expectAllClose(f32[0]!.kernel, Float32Array.of(1e5, -5e4), 0, `${grouping}: float32 overflow keeps the last weights`);
+      expectAllClose(f32[1]!.kernel, [1], 1e-6, `${grouping}: the converging layer is still predicted`);
+      const f64 = koopmanPredictSync(make(Float64Array), { steps: 40, grouping, backend });
+      expectAllClose([f64[0]!.kernel[0]! / 1e45], [1], 1e-6, `${grouping}: float64 keeps the (finite) prediction`);
+    }
   });
 
   it.skipIf(!available)('compressDense: a rank-r matrix exactly, tol respected, parameters, the bootstrap estimate', async () => {

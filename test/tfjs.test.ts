@@ -202,6 +202,10 @@ describe('koopmanCallback in model.fit', () => {
     expect(snaps).toHaveLength(3);
     expectAllClose(snaps[2]![2]!.kernel, await values(m.layers[2]!.weights[0]!), 0, 'last snapshot = the trained weights');
 
+    // A second fit with the same callback continues: its onTrainBegin records nothing.
+    await m.fit(x, y, { epochs: 7, initialEpoch: 5, callbacks: callback, ...FULL_BATCH(64) });
+    expect(callback.recordedEpochs).toEqual([-1, 0, 1, 2, 3, 4, 5, 6]);
+
     const every = koopmanCallback(m, new KoopmanMonitor(), { every: 2, recordInitial: false });
     await m.fit(x, y, { epochs: 5, callbacks: every, ...FULL_BATCH(64) });
     expect(every.recordedEpochs).toEqual([1, 3]);

@@ -57,7 +57,11 @@ export interface KoopmanCallback {
 export interface KoopmanCallbackOptions {
   /** Record at every `every`-th epoch end (default 1). */
   every?: number;
-  /** Also record the weights before the first epoch, at `onTrainBegin` (default true). */
+  /**
+   * Also record the weights before training, at the first `onTrainBegin` (default true). A later
+   * `fit` with the same callback (say one per epoch) records nothing there: its starting weights
+   * are the last epoch's, already recorded.
+   */
   recordInitial?: boolean;
   /** Record trainable variables only (default true). */
   trainableOnly?: boolean;
@@ -185,7 +189,8 @@ export function koopmanCallback(model: TfModelLike, monitor: KoopmanMonitor | nu
   return {
     // Arrow functions: TensorFlow.js calls these detached from this object.
     onTrainBegin: async () => {
-      if (recordInitial) await record(-1);
+      // Only before the first fit: a later fit starts from the last epoch's weights, already recorded.
+      if (recordInitial && recordedEpochs.length === 0) await record(-1);
     },
     onEpochEnd: async (epoch: number) => {
       if ((epoch + 1) % every === 0) await record(epoch);
