@@ -221,7 +221,8 @@ export class KoopmanMonitor {
   private readonly thresholds: typeof DEFAULT_THRESHOLDS;
   private readonly backend: BackendName | undefined;
   private structure: Structure | undefined;
-  private buffer: Float32Array | Float64Array | undefined;
+  /** One array per record slot, allocated when first used: the first record costs one record's allocation, not the window's. */
+  private slots: (Float32Array | Float64Array)[] = [];
   private count = 0;
   private next = 0;
 
@@ -260,7 +261,6 @@ export class KoopmanMonitor {
     const { structure, parts } = structureOf(weights, 'weights');
     if (!this.structure) {
       this.structure = structure;
-      this.buffer = structure.f32 ? new Float32Array(structure.size * this.window) : new Float64Array(structure.size * this.window);
     } else if (!sameStructure(this.structure, structure)) {
       throw new RandlaError(
         ErrorCode.SHAPE,
@@ -269,12 +269,18 @@ export class KoopmanMonitor {
       );
     }
     const s = this.structure;
-    let at = this.next * s.size;
+    // Check every part before writing, so that a rejected record leaves the window as it was.
+    let offset = 0;
     for (const p of parts) {
       for (let i = 0; i < p.length; i++) {
-        if (!Number.isFinite(p[i]!)) throw new RandlaError(ErrorCode.NOT_FINITE, `Expected finite weights but received ${p[i]} at ${at + i - this.next * s.size}`, { argument: 'weights' });
+        if (!Number.isFinite(p[i]!)) throw new RandlaError(ErrorCode.NOT_FINITE, `Expected finite weights but received ${p[i]} at ${offset + i}`, { argument: 'weights' });
       }
-      this.buffer!.set(p, at);
+      offset += p.length;
+    }
+    const slot = (this.slots[this.next] ??= s.f32 ? new Float32Array(s.size) : new Float64Array(s.size));
+    let at = 0;
+    for (const p of parts) {
+      slot.set(p, at);
       at += p.length;
     }
     this.next = (this.next + 1) % this.window;
@@ -292,7 +298,7 @@ export class KoopmanMonitor {
     const start = this.count < this.window ? 0 : this.next;
     for (let k = 0; k < m; k++) {
       const slot = (start + k) % this.window;
-      data.set(this.buffer!.subarray(slot * n, (slot + 1) * n), k * n);
+      data.set(this.slots[slot]!, k * n);
     }
     return { data, rows: n, cols: m, layout: 'col-major' };
   }
@@ -444,7 +450,12 @@ export interface KoopmanPredictOptions {
    * increments (differencing adds the noise of two steps; test/koopman.test.ts measures it).
    */
   mode?: KoopmanMode;
-  /** Each group's DMD rank rule (default -1: every singular value). */
+  /**
+   * Each group's DMD rank rule (default -1: every singular value). Where a group has more weights
+   * than the snapshots give pairs (a wide layer's nodes over a short window) and the trajectory is
+   * noisy (minibatch SGD), -1 interpolates the noise and the prediction can blow up; 0 (the
+   * optimal hard threshold) is then the robust choice (docs/koopman-training.md measures both).
+   */
   rank?: number;
   backend?: BackendName;
   signal?: AbortSignal;

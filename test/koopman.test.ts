@@ -111,7 +111,10 @@ describe.each(BACKENDS)('Koopman tooling on $name', ({ name: backend, available 
     expect(next!.w.length).toBe(3);
     expect(next!.b.length).toBe(1);
     await rejects(() => m.record({ w: new Float32Array(3) }), 'ERR_RANDLA_SHAPE', 'weights');
-    await rejects(() => m.record({ w: new Float32Array(3), b: Float32Array.of(NaN) }), 'ERR_RANDLA_NOT_FINITE', 'weights');
+    // The window is full: a rejected record (NaN in its last part) must not touch the oldest record.
+    const before = m.spectrumSync().eigs;
+    await rejects(() => m.record({ w: Float32Array.of(9, 9, 9), b: Float32Array.of(NaN) }), 'ERR_RANDLA_NOT_FINITE', 'weights');
+    expectAllClose(m.spectrumSync().eigs.re, before.re, 0, 'the spectrum after a rejected record');
     await rejects(() => new KoopmanMonitor({ window: 2 }), 'ERR_RANDLA_INVALID_ARGUMENT', 'options.window');
     const gone = new ArrayBuffer(16);
     const detached = new Float64Array(gone);
