@@ -92,3 +92,5 @@ export {
   type WeightDtype,
   type ReadWeightsOptions,
 } from './io/tensor.js';
+// Figures (issue 8, docs/plots.md): Vega-Lite specs, rendered offline to SVG and PNG.
+export * as plot from './plot/index.js';
