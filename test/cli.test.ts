@@ -271,6 +271,28 @@ describe.skipIf(!built)('randla executable', () => {
     expect(tensors.get('fc2.weight')!.shape).toEqual([2, 4]);
   });
 
+  it('--plot writes each figure as SVG and PNG (2×) into --out; without --out it is a usage error', () => {
+    const b = cli('bootstrap', 'A.npy', '--rank', '3', '--sketch-rows', '60', '--seed', '1', '--tolerance', '0.5', '--out', 'plots-boot', '--plot', '--quiet');
+    expect(b.code, b.stderr).toBe(0);
+    const d = cli('dmd', 'X.npy', '--rank', '6', '--grid', '2,3', '--out', 'plots-dmd', '--plot', '--quiet');
+    expect(d.code, d.stderr).toBe(0);
+    for (const [out, names] of [['plots-boot', ['spectrum', 'error-curve']], ['plots-dmd', ['eigenvalues', 'modes']]] as const) {
+      for (const name of names) {
+        const svg = readFileSync(join(dir, out, `${name}.svg`), 'utf8');
+        const [, w, h] = /^<svg[^>]* width="(\d+)" height="(\d+)"/.exec(svg)!;
+        const png = readFileSync(join(dir, out, `${name}.png`));
+        expect(png.readUInt32BE(16), `${out}/${name}.png width`).toBe(2 * Number(w));
+        expect(png.readUInt32BE(20), `${out}/${name}.png height`).toBe(2 * Number(h));
+      }
+    }
+    const bad = cli('dmd', 'X.npy', '--plot');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim()).toBe('randla dmd: --plot writes figures into the --out directory: give --out DIR');
+    const grid = cli('dmd', 'X.npy', '--grid', '2x3', '--out', 'plots-bad', '--plot', '--quiet');
+    expect(grid.code).toBe(2);
+    expect(grid.stderr).toMatch(/expected --grid NY,NX/);
+  });
+
   it('info prints the version and every backend; --json parses', () => {
     const r = cli('info');
     expect(r.code).toBe(0);

@@ -6,8 +6,10 @@ import { performance } from 'node:perf_hooks';
 import { Option, type Command } from 'commander';
 
 import { setThreads } from '../backend/index.js';
+import { writeAtomically } from '../io/atomic.js';
+import { toPng, toSvg, type VegaLiteSpec } from '../plot/index.js';
 import { integer } from './args.js';
-import { Output, ProgressReporter, Timer, exitCodeOf, errorLine, toJson, type CommonOptions } from './context.js';
+import { Output, ProgressReporter, Timer, UsageError, exitCodeOf, errorLine, toJson, type CommonOptions } from './context.js';
 
 export interface RunContext {
   common: CommonOptions;
@@ -24,8 +26,10 @@ export interface CommandResult {
   summary: Record<string, unknown>;
   /** What a person reads on stdout. */
   lines: string[];
-  /** Extra files for --out besides the .npy arrays (plots, weights). */
+  /** Extra files for --out besides the .npy arrays (weights). */
   files?: { name: string; write: (path: string) => Promise<void> }[];
+  /** Figures for --plot: each is written as name.svg and name.png. */
+  plots?: { name: string; spec: () => VegaLiteSpec }[];
 }
 
 export type Handler = (ctx: RunContext, args: string[], options: Record<string, unknown>) => Promise<CommandResult>;
@@ -70,11 +74,13 @@ export function action(name: string, handler: Handler): (...a: unknown[]) => Pro
     };
     const t0 = performance.now();
     try {
+      if (common.plot && !common.out) throw new UsageError('--plot writes figures into the --out directory: give --out DIR');
       if (common.threads !== undefined) setThreads(common.threads);
       const result = await handler(ctx, args, options);
       const summary = { command: name, ...result.summary, timings_ms: { ...ctx.timer.ms, total: performance.now() - t0 } };
       if (controller.signal.aborted) throw controller.signal.reason;
-      const written = await ctx.output.write(summary, result.files);
+      const figures = common.plot ? await ctx.timer.time('plot', () => renderPlots(result.plots ?? [])) : [];
+      const written = await ctx.output.write(summary, [...(result.files ?? []), ...figures]);
       if (common.json) process.stdout.write(`${JSON.stringify(toJson(summary), null, 2)}\n`);
       else {
         for (const line of result.lines) process.stdout.write(`${line}\n`);
@@ -91,6 +97,19 @@ export function action(name: string, handler: Handler): (...a: unknown[]) => Pro
       process.off('SIGTERM', onSignal);
     }
   };
+}
+
+/** Renders each figure (SVG, then PNG at 2× for sharp text) before anything is written. */
+async function renderPlots(plots: NonNullable<CommandResult['plots']>): Promise<{ name: string; write: (path: string) => Promise<void> }[]> {
+  const files: { name: string; write: (path: string) => Promise<void> }[] = [];
+  for (const { name, spec } of plots) {
+    const svg = await toSvg(spec());
+    const png = await toPng(svg, { scale: 2 });
+    for (const [file, bytes] of [[`${name}.svg`, svg], [`${name}.png`, png]] as const) {
+      files.push({ name: file, write: (path) => writeAtomically(path, async (f) => void (await f.writeFile(bytes))) });
+    }
+  }
+  return files;
 }
 
 /** Right-aligned `label  value` lines. */

@@ -4,6 +4,7 @@
 import { Option, type Command } from 'commander';
 
 import { bootstrapSvdError, type BootstrapSvdOptions, type ErrorMetric } from '../../bootstrap.js';
+import { errorCurveFromBootstrap, errorCurveSpec, spectrumSpec } from '../../plot/index.js';
 import { integer, number, seed } from '../args.js';
 import { rowMatrix } from '../context.js';
 import { readMatrixFile } from '../input.js';
@@ -70,6 +71,10 @@ export function registerBootstrap(program: Command): void {
           ['seed', String(r.seed)],
           ['backend', r.backend],
         ]),
+        plots: [
+          { name: 'spectrum', spec: () => spectrumSpec({ singularValues: r.S, errors: r, title: `Sketched singular values of ${file} with bootstrap error bars` }) },
+          { name: 'error-curve', spec: () => errorCurveSpec({ ...errorCurveFromBootstrap(r, { metric, ...(o.tolerance !== undefined ? { tolerance: o.tolerance as number } : {}) }), title: 'Error estimate vs sketch size' }) },
+        ],
       };
     }),
   );

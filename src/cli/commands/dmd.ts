@@ -3,7 +3,9 @@
 import { Option, type Command } from 'commander';
 
 import { dmd, type DmdOptions } from '../../dmd.js';
+import { dmdEigenvaluesSpec, dmdModesSpec } from '../../plot/index.js';
 import { integer, number, seed } from '../args.js';
+import { UsageError } from '../context.js';
 import { rowMatrix } from '../context.js';
 import { readMatrixFile } from '../input.js';
 import { action, fmt, table, withCommon } from '../run.js';
@@ -26,10 +28,17 @@ export function registerDmd(program: Command): void {
       .option('--increments', 'fit the differences of the snapshots')
       .addOption(new Option('--amplitudes <a>', 'amplitude rule').choices(['first', 'optimal']))
       .option('--seed <n>', 'randomized: seed', seed)
+      .option('--grid <ny,nx>', 'with --plot: draw the modes as ny × nx heat maps (each snapshot a flattened ny × nx field, row-major)')
       .option('--key <name>', '.npz: the array to use'),
   ).action(
     action('dmd', async (ctx, [file], o) => {
       ctx.inputs.X = file!;
+      let grid: [number, number] | undefined;
+      if (o.grid !== undefined) {
+        const m = /^(\d+),(\d+)$/.exec(String(o.grid));
+        if (!m) throw new UsageError(`expected --grid NY,NX (two integers), got ${JSON.stringify(o.grid)}`);
+        grid = [Number(m[1]), Number(m[2])];
+      }
       const input = await ctx.timer.time('read', () => readMatrixFile(file!, { key: o.key as string | undefined, complex: true, dtype: ctx.common.dtype }));
       const options: DmdOptions = {
         ...(o.rank !== undefined ? { rank: o.rank as number } : {}),
@@ -78,6 +87,10 @@ export function registerDmd(program: Command): void {
           ['growth rates', Array.from(r.growthRate.slice(0, 8), (g) => fmt(g, 4)).join(' ')],
           ['backend', r.backend],
         ]),
+        plots: [
+          { name: 'eigenvalues', spec: () => dmdEigenvaluesSpec(r, { title: `DMD spectrum of ${file}` }) },
+          { name: 'modes', spec: () => dmdModesSpec(r, { ...(grid ? { grid } : {}), title: `DMD modes of ${file}` }) },
+        ],
       };
     }),
   );

@@ -5,6 +5,7 @@ import { Option, type Command } from 'commander';
 
 import { loadVorticityNpy } from '../../flow/fields.js';
 import { nystrom, type NystromOptions } from '../../nystrom.js';
+import { flowEigenvectorsSpec, spectrumSpec } from '../../plot/index.js';
 import { vorticalNetwork } from '../../vortical.js';
 import { integer, number, seed } from '../args.js';
 import { UsageError, rowMatrix } from '../context.js';
@@ -73,6 +74,13 @@ export function registerFlowNetwork(program: Command): void {
           ['seed', String(r.seed)],
           ['backend', r.backend],
         ]),
+        plots: [
+          {
+            name: 'eigenvectors',
+            spec: () => flowEigenvectorsSpec({ grid: grid as [number, number], nodes: network.nodes, eigenvectors: r.vectors, ...(r.indices ? { columns: r.indices } : {}), count: Math.min(3, r.values.length), title: `Leading eigenvectors of the network of ${file}` }),
+          },
+          { name: 'spectrum', spec: () => spectrumSpec({ singularValues: Array.from(r.values, Math.abs), title: `|eigenvalues| of the network (${options.sampling})` }) },
+        ],
       };
     }),
   );

@@ -3,6 +3,7 @@
 import { Option, type Command } from 'commander';
 
 import { nystrom, type NystromOptions } from '../../nystrom.js';
+import { spectrumSpec } from '../../plot/index.js';
 import { integer, seed } from '../args.js';
 import { rowMatrix } from '../context.js';
 import { readMatrixFile } from '../input.js';
@@ -60,6 +61,7 @@ export function registerNystrom(program: Command): void {
           ['seed', String(r.seed)],
           ['backend', r.backend],
         ]),
+        plots: [{ name: 'spectrum', spec: () => spectrumSpec({ singularValues: Array.from(r.values, Math.abs), title: `|eigenvalues| of ${file} (Nyström, ${options.sampling})` }) }],
       };
     }),
   );

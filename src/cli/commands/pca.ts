@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 
 import { pca } from '../../pca.js';
+import { spectrumSpec } from '../../plot/index.js';
 import { integer, seed } from '../args.js';
 import { rowMatrix } from '../context.js';
 import { readMatrixFile } from '../input.js';
@@ -56,6 +57,7 @@ export function registerPca(program: Command): void {
           ['seed', String(r.seed)],
           ['backend', r.backend],
         ]),
+        plots: [{ name: 'spectrum', spec: () => spectrumSpec({ singularValues: r.singularValues, title: `Singular values of the centred ${file}` }) }],
       };
     }),
   );

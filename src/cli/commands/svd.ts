@@ -7,6 +7,7 @@ import { extname } from 'node:path';
 
 import { Option, type Command } from 'commander';
 
+import { spectrumSpec } from '../../plot/index.js';
 import { rsvd, type RsvdOptions } from '../../rsvd.js';
 import { streamSvd } from '../../streaming.js';
 import { integer, number, seed } from '../args.js';
@@ -54,6 +55,7 @@ export function registerSvd(program: Command): void {
             ['singular values', list(r.S)],
             ['seed', String(r.seed)],
           ]),
+          plots: [{ name: 'spectrum', spec: () => spectrumSpec({ singularValues: r.S, title: `Singular values of ${file} (streamed)` }) }],
         };
       }
       const input = await ctx.timer.time('read', () => readMatrixFile(file!, { key: o.key as string | undefined, dtype: ctx.common.dtype }));
@@ -100,6 +102,7 @@ export function registerSvd(program: Command): void {
           ['seed', String(r.seed)],
           ['backend', r.backend],
         ]),
+        plots: [{ name: 'spectrum', spec: () => spectrumSpec({ singularValues: r.S, title: `Singular values of ${file}` }) }],
       };
     }),
   );
