@@ -199,8 +199,10 @@ describe.skipIf(!built)('randla executable', () => {
   });
 
   it('svd --stream: the single-pass SVD of a .npy file', async () => {
-    const r = cli('svd', 'A.npy', '--rank', '4', '--seed', '5', '--stream', '--json', '--quiet');
+    const r = cli('svd', 'A.npy', '--rank', '4', '--seed', '5', '--stream', '--json');
     expect(r.code, r.stderr).toBe(0);
+    // Progress on stderr (plain lines: not a TTY): the rows sketched so far.
+    expect(r.stderr).toContain(`rows streamed: ${A.rows}/${A.rows}`);
     const s = JSON.parse(r.stdout);
     expect(s.mode).toBe('streaming');
     // The streaming sketch of a rank-6 matrix plus 1e-3 noise recovers its top singular values.
@@ -291,6 +293,12 @@ describe.skipIf(!built)('randla executable', () => {
     const grid = cli('dmd', 'X.npy', '--grid', '2x3', '--out', 'plots-bad', '--plot', '--quiet');
     expect(grid.code).toBe(2);
     expect(grid.stderr).toMatch(/expected --grid NY,NX/);
+  });
+
+  it('bench rejects an unknown suite with exit 2', () => {
+    const r = cli('bench', '--suite', 'everything');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--suite <s>.*'everything' is invalid/);
   });
 
   it('info prints the version and every backend; --json parses', () => {

@@ -9,6 +9,7 @@ import { Option, type Command } from 'commander';
 
 import { spectrumSpec } from '../../plot/index.js';
 import { rsvd, type RsvdOptions } from '../../rsvd.js';
+import { readNpyHeader, readNpyRowBlocks } from '../../io/npy.js';
 import { streamSvd } from '../../streaming.js';
 import { integer, number, seed } from '../args.js';
 import { UsageError, rowMatrix } from '../context.js';
@@ -44,7 +45,17 @@ export function registerSvd(program: Command): void {
         if (o.tol !== undefined || o.center || o.estimateError) throw new UsageError('--stream takes --rank only (no --tol, --center or --estimate-error)');
         if (extname(file!).toLowerCase() !== '.npy') throw new UsageError(`--stream reads a .npy file, got ${file}`);
         ctx.progress.note(`streaming ${file} in row blocks`);
-        const r = await ctx.timer.time('compute', () => streamSvd(file!, { rank: o.rank as number, ...(o.seed !== undefined ? { seed: o.seed as number } : {}), signal: ctx.signal }));
+        const header = await readNpyHeader(file!);
+        // The file's row blocks, reporting progress as each one has been sketched.
+        async function* blocks() {
+          for await (const b of readNpyRowBlocks(file!)) {
+            yield b;
+            ctx.progress.update('rows streamed', b.rowOffset + b.block.rows, header.rows);
+          }
+        }
+        const r = await ctx.timer.time('compute', () =>
+          streamSvd(blocks(), { rank: o.rank as number, rows: header.rows, cols: header.cols, dtype: header.dtype, ...(o.seed !== undefined ? { seed: o.seed as number } : {}), signal: ctx.signal }),
+        );
         ctx.output.array('S', rowMatrix(r.S));
         ctx.output.array('U', r.U);
         ctx.output.array('Vt', r.Vt);
