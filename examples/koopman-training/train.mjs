@@ -211,7 +211,8 @@ const results = {
   largeLearningRate: largeRun.history,
 };
 writeFileAtomic(join(OUT, 'results.json'), JSON.stringify(results, null, 1));
-writeFileAtomic(join(OUT, 'spectrum.svg'), await spectrumSvg(history, largeRun.history, CONFIG));
+writeFileAtomic(join(OUT, 'spectrum.svg'), await spectrumSvg(history, `Koopman spectrum over training: SGD, learning rate ${CONFIG.learningRate}`));
+writeFileAtomic(join(OUT, 'spectrum-large-lr.svg'), await spectrumSvg(largeRun.history, `The same at learning rate ${CONFIG.largeLearningRate} (too large)`));
 writeFileAtomic(join(OUT, 'loss.svg'), await lossSvg(history, comparison, CONFIG));
 
 const f = (x, d = 3) => (x === null || x === undefined ? '—' : x.toFixed(d));
@@ -227,5 +228,5 @@ for (const c of comparison) {
 const verdicts = (h) => h.filter((e) => e.verdict).map((e) => `${e.epoch}:${e.verdict}`).join(' ');
 console.log(`\nverdicts (epoch:verdict), lr ${CONFIG.learningRate}: ${verdicts(history)}`);
 console.log(`verdicts, lr ${CONFIG.largeLearningRate}: ${verdicts(largeRun.history)}`);
-console.log(`\nwrote ${OUT}/results.json, spectrum.svg, loss.svg`);
+console.log(`\nwrote ${OUT}/results.json, spectrum.svg, spectrum-large-lr.svg, loss.svg`);
 tf.dispose([X, Y, Xtest, Ytest]);
