@@ -68,21 +68,21 @@ const svdSection: PageSection = {
   id: 'svd',
   title: 'Randomized SVD, and how wrong a sketch is: the bootstrap estimate',
   text: [
-    `A ${svd.shape[0]} × ${svd.shape[1]} matrix with singular values close to 1/i. rsvd (rank ${svd.rank}, 10 oversamples, 2 power iterations) recovers them to ${fmt(worst, 2)} relative error. A sketched SVD of only ${svd.bootstrap.sketchRows} sampled rows is cheaper but rougher; the bootstrap (Lopes, Erichson & Mahoney 2020) estimates its error from the sketch alone: the error bars are the 90 % quantiles of |σ̃ⱼ − σⱼ|.`,
-    `Extrapolating that estimate, ${svd.rowsFor} sampled rows would bring the largest error below ${svd.tolerance}. The actual error of one sketch of each size is in the table.`,
+    `A ${svd.shape[0]} × ${svd.shape[1]} matrix with singular values close to 1/i. rsvd (rank ${svd.rank}, 10 oversamples, 2 power iterations) recovers them to ${fmt(worst, 2)} relative error. A sketched SVD of only ${svd.bootstrap.sketchRows} sampled rows is cheaper but rougher; the bootstrap (Lopes, Erichson & Mahoney 2020) estimates its error from the sketch alone: the error bars are its estimates of the 90 % quantiles of |σ̃ⱼ − σⱼ|.`,
+    `Extrapolated, the estimate says ${svd.rowsFor} sampled rows keep the largest error below ${svd.tolerance} with 90 % probability. What it estimates is measured in the table: the 90 % quantile of the actual error over 20 sketches of each size.`,
   ],
   rows: [
     ['rsvd σ₁…σ₄', `${Array.from(svd.rsvd.S.slice(0, 4), (v) => fmt(v, 6)).join(', ')} (${ms(svd.rsvd.ms)})`],
     ['sketched σ₁…σ₄', Array.from(svd.bootstrap.S.slice(0, 4), (v) => fmt(v, 6)).join(', ')],
     ['bootstrap estimate, max |σ̃ − σ|', `${fmt(svd.bootstrap.valueError, 3)} (${svd.bootstrap.sketchRows} rows, 50 replicates, ${ms(svd.bootstrapMs)})`],
-    ...svd.curve.map((c) => [`t = ${c.sketchRows}: estimate / actual`, `${fmt(c.valueError, 3)} / ${fmt(c.actual, 3)}`] as [string, string]),
-    [`rows for error ≤ ${svd.tolerance}`, String(svd.rowsFor)],
+    ...svd.curve.map((c) => [`t = ${c.sketchRows}: estimate / actual 90 % quantile`, `${fmt(c.valueError, 3)} / ${fmt(c.actual, 3)}`] as [string, string]),
+    [`rows for error ≤ ${svd.tolerance} (90 %, by the estimate)`, String(svd.rowsFor)],
   ],
   figures: [
     await figure('svd-spectrum', `Sketched singular values (${svd.bootstrap.sketchRows} rows) with bootstrap error bars`, plot.spectrumSpec({ singularValues: svd.bootstrap.S, errors: svd.bootstrap, rank: svd.rank, title: 'Sketched singular values with bootstrap error bars' })),
     await figure(
       'svd-error-curve',
-      'Bootstrap error estimate against sketch size, extrapolated, with the tolerance and the actual error of one sketch of each size',
+      'Bootstrap error estimate against sketch size, extrapolated, with the tolerance and the actual 90 % quantile of the error (20 sketches per size)',
       plot.errorCurveSpec({
         ...plot.errorCurveFromBootstrap(svd.bootstrap, { tolerance: svd.tolerance }),
         actual: svd.curve.map((c) => ({ sketchRows: c.sketchRows, error: c.actual })),
@@ -102,12 +102,12 @@ const dmdSection: PageSection = {
   id: 'dmd',
   title: 'Dynamic Mode Decomposition of a vortex street passing a window',
   text: [
-    `${flowDmd.snapshots} snapshots (dt = ${flowDmd.dt}) of a Kármán vortex street on a ${flowDmd.grid[0]} × ${flowDmd.grid[1]} grid, moving one vortex spacing per time unit. The flow is periodic, so its Koopman spectrum is the harmonics k/T of the passing frequency: DMD (exact, optimal hard threshold) finds them on the unit circle.`,
+    `${flowDmd.snapshots} snapshots (dt = ${flowDmd.dt}) of a Kármán vortex street on a ${flowDmd.grid[0]} × ${flowDmd.grid[1]} grid, moving one vortex spacing per time unit. The flow is periodic with a period of 20 snapshots, so its Koopman spectrum is the harmonics k/T of the passing frequency: exact DMD at rank 20 finds them on the unit circle.`,
   ],
   rows: [
     ['rank', String(flowDmd.result.rank)],
     ['frequencies ≥ 0 (cycles per time unit)', harmonics.map((f) => fmt(f, 4)).join(', ')],
-    ['max |λ| − 1', fmt(Math.max(...Array.from(flowDmd.result.eigs.re, (re, j) => Math.abs(Math.hypot(re, flowDmd.result.eigs.im[j]!) - 1))), 2)],
+    ['max ||λ| − 1| over the modes', fmt(Math.max(...Array.from(flowDmd.result.eigs.re, (re, j) => Math.abs(Math.hypot(re, flowDmd.result.eigs.im[j]!) - 1))), 2)],
     ['time', ms(flowDmd.ms)],
   ],
   figures: [

@@ -259,16 +259,13 @@ export class KoopmanMonitor {
   /** Copies the weights in (nothing else: the cost of a record is one copy). */
   record(weights: WeightsInput): void {
     const { structure, parts } = structureOf(weights, 'weights');
-    if (!this.structure) {
-      this.structure = structure;
-    } else if (!sameStructure(this.structure, structure)) {
+    if (this.structure && !sameStructure(this.structure, structure)) {
       throw new RandlaError(
         ErrorCode.SHAPE,
         `Expected weights with the structure of the first record (${describe(this.structure)}) but received ${describe(structure)}`,
         { argument: 'weights' },
       );
     }
-    const s = this.structure;
     // Check every part before writing, so that a rejected record leaves the window as it was.
     let offset = 0;
     for (const p of parts) {
@@ -277,6 +274,8 @@ export class KoopmanMonitor {
       }
       offset += p.length;
     }
+    // The first accepted record fixes the structure: a rejected one (NaN) does not.
+    const s = (this.structure ??= structure);
     const slot = (this.slots[this.next] ??= s.f32 ? new Float32Array(s.size) : new Float64Array(s.size));
     let at = 0;
     for (const p of parts) {
@@ -643,7 +642,9 @@ function singleAffinePrediction(x: Float64Array, steps: number): number {
   const c = meanNext - a * mean;
   const n = T - 1 + steps;
   const an = Math.pow(a, n);
-  return an * x[0]! + (a === 1 ? c * n : (c * (1 - an)) / (1 - a));
+  // Σ_{k<n} aᵏ = (1 − aⁿ)/(1 − a), through expm1/log1p for 0 < a: no cancellation as a → 1.
+  const geometric = a === 1 ? n : a > 0 ? -Math.expm1(n * Math.log1p(a - 1)) / (1 - a) : (1 - an) / (1 - a);
+  return an * x[0]! + c * geometric;
 }
 
 function assemble(p: Prepared, values: Map<number, Float64Array>): DenseLayerWeights[] {

@@ -295,6 +295,44 @@ describe.skipIf(!built)('randla executable', () => {
     expect(grid.stderr).toMatch(/expected --grid NY,NX/);
   });
 
+  it('reads CSV written the common ways: ", " separators, space-separated .txt, one header; a bad cell is an error naming line and column', () => {
+    writeFileSync(at('spaced.csv'), '1, 2, 3\n4, 5, 6\n');
+    writeFileSync(at('indented.txt'), '  1 2 3\n  4 5 6\n');
+    writeFileSync(at('header.csv'), 'a;b;c\n1;2;3\n4;5;6\n7;8;9\n');
+    writeFileSync(at('typo.csv'), 'x1,2,3\n4,5,6\n');
+    for (const [file, shape] of [['spaced.csv', [2, 3]], ['indented.txt', [2, 3]], ['header.csv', [3, 3]]] as const) {
+      const r = cli('svd', file, '--rank', '1', '--seed', '1', '--json', '--quiet');
+      expect(r.code, `${file}: ${r.stderr}`).toBe(0);
+      expect(JSON.parse(r.stdout).shape, file).toEqual(shape);
+    }
+    const typo = cli('svd', 'typo.csv', '--rank', '1', '--quiet');
+    expect(typo.code).toBe(2);
+    expect(typo.stderr.trim()).toBe('randla svd: typo.csv: expected a number at line 1, column 1 (found "x1")');
+  });
+
+  it('a failure while writing leaves no file of the run, and removes an old summary.json', () => {
+    const out = at('half');
+    mkdirSync(join(out, 'Vt.npy'), { recursive: true }); // Vt.npy cannot be renamed over a directory
+    writeFileSync(join(out, 'summary.json'), '{"old": true}');
+    const r = cli('svd', 'A.npy', '--rank', '3', '--seed', '1', '--out', 'half', '--quiet');
+    expect(r.code).not.toBe(0);
+    expect(readdirSync(out).sort()).toEqual(['Vt.npy']);
+  });
+
+  it('help exits 0; svd --stream rejects flags it cannot use; koopman says how many weights kept their last value', () => {
+    expect(cli('help').code).toBe(0);
+    expect(cli('help', 'svd').code).toBe(0);
+    expect(cli('svd', '--help').code).toBe(0);
+    const stream = cli('svd', 'A.npy', '--rank', '2', '--stream', '--power-iters', '3', '--quiet');
+    expect(stream.code).toBe(2);
+    expect(stream.stderr.trim()).toBe('randla svd: --stream takes --rank and --seed only (not --power-iters)');
+    const k = cli('koopman', 'snapshots', '--steps', '2', '--json');
+    expect(k.code, k.stderr).toBe(0);
+    const summaryK = JSON.parse(k.stdout);
+    expect(summaryK.weights).toBe(12 + 4 + 8);
+    expect(summaryK.keptLastValue).toBe(0);
+  });
+
   it('bench rejects an unknown suite with exit 2', () => {
     const r = cli('bench', '--suite', 'everything');
     expect(r.code).toBe(2);

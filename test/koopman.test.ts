@@ -120,6 +120,11 @@ describe.each(BACKENDS)('Koopman tooling on $name', ({ name: backend, available 
     const detached = new Float64Array(gone);
     structuredClone(gone, { transfer: [gone] });
     await rejects(() => new KoopmanMonitor().record(detached), 'ERR_RANDLA_INVALID_ARGUMENT', 'weights');
+    // A rejected first record does not fix the structure.
+    const fresh = new KoopmanMonitor({ backend });
+    await rejects(() => fresh.record(Float64Array.of(1, NaN)), 'ERR_RANDLA_NOT_FINITE', 'weights');
+    fresh.record(Float64Array.of(1, 2, 3));
+    expect(fresh.size).toBe(3);
     const few = new KoopmanMonitor({ backend });
     few.record(Float64Array.of(1, 2));
     await rejects(() => few.spectrumSync(), 'ERR_RANDLA_INVALID_ARGUMENT', 'records');

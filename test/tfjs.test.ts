@@ -148,6 +148,8 @@ describe('writeModelWeights', () => {
       [{ [names[0]!]: good, [names[1]!]: new Float32Array(3) }, 'ERR_RANDLA_SHAPE', `weights["${names[1]}"]`],
       [{ [names[0]!]: good, [names[1]!]: Float32Array.from(original[names[1]!]!, (x, i) => (i === 2 ? NaN : x)) }, 'ERR_RANDLA_NOT_FINITE', `weights["${names[1]}"]`],
       [{ [names[0]!]: good, [names[1]!]: [1, 2] }, 'ERR_RANDLA_INVALID_ARGUMENT', `weights["${names[1]}"]`],
+      // Finite in float64, not in the variable's float32.
+      [{ [names[0]!]: good, [names[1]!]: Float64Array.from(original[names[1]!]!, (x, i) => (i === 0 ? 1e300 : x)) }, 'ERR_RANDLA_NOT_FINITE', `weights["${names[1]}"]`],
       [[], 'ERR_RANDLA_SHAPE', 'weights'],
       [null, 'ERR_RANDLA_INVALID_ARGUMENT', 'weights'],
     ];
@@ -209,6 +211,10 @@ describe('koopmanCallback in model.fit', () => {
     const every = koopmanCallback(m, new KoopmanMonitor(), { every: 2, recordInitial: false });
     await m.fit(x, y, { epochs: 5, callbacks: every, ...FULL_BATCH(64) });
     expect(every.recordedEpochs).toEqual([1, 3]);
+    // One fit per epoch without initialEpoch (TF.js then numbers every epoch 0): counted across fits.
+    const perFit = koopmanCallback(m, new KoopmanMonitor(), { every: 2, recordInitial: false });
+    for (let e = 0; e < 5; e++) await m.fit(x, y, { epochs: 1, callbacks: perFit, ...FULL_BATCH(64) });
+    expect(perFit.recordedEpochs).toEqual([1, 3]);
     x.dispose();
     y.dispose();
   });

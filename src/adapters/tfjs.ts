@@ -48,14 +48,14 @@ export interface TfModelLike {
 export interface KoopmanCallback {
   onTrainBegin: (logs?: unknown) => Promise<void>;
   onEpochEnd: (epoch: number, logs?: unknown) => Promise<void>;
-  /** The epochs recorded so far (−1 for the weights before training), oldest first. */
+  /** The epochs recorded so far, counted from 0 across every fit this callback saw (−1: the weights before training), oldest first. */
   readonly recordedEpochs: number[];
   /** The last `keepDense` Dense-layer snapshots, oldest first: the input of {@link koopmanAdvance}. */
   denseSnapshots(): DenseLayerWeights[][];
 }
 
 export interface KoopmanCallbackOptions {
-  /** Record at every `every`-th epoch end (default 1). */
+  /** Record at every `every`-th epoch end, counted across fits (default 1). */
   every?: number;
   /**
    * Also record the weights before training, at the first `onTrainBegin` (default true). A later
@@ -177,6 +177,9 @@ export function koopmanCallback(model: TfModelLike, monitor: KoopmanMonitor | nu
 
   const recordedEpochs: number[] = [];
   const dense: DenseLayerWeights[][] = [];
+  // Epochs are counted here, across fits: TensorFlow.js numbers each fit's epochs from its
+  // initialEpoch (0 unless given), so one fit per epoch would otherwise always say epoch 0.
+  let epochsSeen = 0;
   const record = async (epoch: number): Promise<void> => {
     if (monitor) monitor.record(await readModelWeights(m, { trainableOnly }));
     if (keepDense > 0) {
@@ -192,8 +195,9 @@ export function koopmanCallback(model: TfModelLike, monitor: KoopmanMonitor | nu
       // Only before the first fit: a later fit starts from the last epoch's weights, already recorded.
       if (recordInitial && recordedEpochs.length === 0) await record(-1);
     },
-    onEpochEnd: async (epoch: number) => {
-      if ((epoch + 1) % every === 0) await record(epoch);
+    onEpochEnd: async () => {
+      epochsSeen += 1;
+      if (epochsSeen % every === 0) await record(epochsSeen - 1);
     },
     recordedEpochs,
     denseSnapshots: () => dense.map((snapshot) => snapshot.map((l) => ({ ...l }))),
@@ -224,8 +228,11 @@ function expectWeightsArray(value: unknown, argument: string, length: number): F
   if (!isFloatArray(value)) throw invalid(argument, `a Float32Array/Float64Array of ${length} values`, value);
   if (isDetached(value)) throw new RandlaError(ErrorCode.INVALID_ARGUMENT, `Expected an attached buffer for ${argument} but received a detached ArrayBuffer`, { argument });
   if (value.length !== length) throw new RandlaError(ErrorCode.SHAPE, `Expected ${length} values for ${argument} but received ${value.length}`, { argument });
+  // Checked as float32, what the variable will hold: a float64 value beyond 3.4e38 would become ±Infinity.
   for (let i = 0; i < value.length; i++) {
-    if (!Number.isFinite(value[i]!)) throw new RandlaError(ErrorCode.NOT_FINITE, `Expected finite weights in ${argument} but received ${value[i]} at ${i}`, { argument });
+    if (!Number.isFinite(Math.fround(value[i]!))) {
+      throw new RandlaError(ErrorCode.NOT_FINITE, `Expected finite float32 weights in ${argument} but received ${value[i]} at ${i}`, { argument });
+    }
   }
   return value;
 }

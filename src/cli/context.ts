@@ -1,8 +1,9 @@
 // What every `randla` subcommand shares: the common options, exit codes and one-line error
 // messages, progress on stderr, and the output directory (arrays as .npy and one summary.json,
 // each written atomically so that an error or Ctrl-C leaves no partial file).
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { mkdir, rename, stat, unlink } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 import { CommanderError } from 'commander';
@@ -33,7 +34,8 @@ const BAD_INPUT: ReadonlySet<string> = new Set([
 ]);
 
 export function exitCodeOf(error: unknown): number {
-  if (error instanceof CommanderError) return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? EXIT.ok : EXIT.usage;
+  // Help and --version end with commander's exit code 0; every other commander error is a usage error.
+  if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
   if (error instanceof UsageError) return EXIT.usage;
   if (error instanceof RandlaError) return error.code === ErrorCode.ABORTED ? EXIT.interrupted : BAD_INPUT.has(error.code) ? EXIT.usage : EXIT.runtime;
   return EXIT.runtime;
@@ -49,12 +51,16 @@ export function errorLine(command: string, error: unknown, inputs: Readonly<Reco
   let message = error instanceof Error ? error.message : String(error);
   if (error instanceof RandlaError && error.argument) {
     const argument = error.argument;
-    const root = argument.split(/[.[]/)[0]!;
+    // The input an argument belongs to: the longest key that is the argument or a prefix of it
+    // ('A' for 'A.data', 'snapshots[3]' for 'snapshots[3][0].kernel').
+    const key = Object.keys(inputs)
+      .sort((a, b) => b.length - a.length)
+      .find((k) => argument === k || argument.startsWith(`${k}.`) || argument.startsWith(`${k}[`));
     if (argument.startsWith('options.')) {
       const flag = `--${kebab(argument.slice('options.'.length).split(/[.[]/)[0]!)}`;
       message = message.split(argument).join(flag);
-    } else if (inputs[root] !== undefined && !message.includes(inputs[root]!)) {
-      message = `${inputs[root]}: ${message}`;
+    } else if (key !== undefined && !message.includes(inputs[key]!)) {
+      message = `${inputs[key]}: ${message}`;
     }
   }
   return `randla ${command}: ${message.split('\n')[0]}`;
@@ -138,30 +144,48 @@ export class Output {
     this.arrays.push([name, m]);
   }
 
-  /** Writes the arrays, then summary.json last (its presence means the run finished); returns the paths. */
-  async write(summary: unknown, extra: { name: string; write: (path: string) => Promise<void> }[] = []): Promise<string[]> {
+  /**
+   * Writes every file under a temporary name, then renames them into place, summary.json last;
+   * an old summary.json is removed first. So summary.json exists only when the whole set is
+   * new, and a failure or an abort (checked before the renames) leaves no file of this run.
+   */
+  async write(summary: unknown, extra: { name: string; write: (path: string) => Promise<void> }[] = [], signal?: AbortSignal): Promise<string[]> {
     if (!this.dir) return [];
-    await mkdir(this.dir, { recursive: true }).catch((e: NodeJS.ErrnoException) => {
-      throw new RandlaError(ErrorCode.INVALID_ARGUMENT, `Expected a writable directory for --out but received ${JSON.stringify(this.dir)} (${e.code ?? e.message})`, { argument: 'out' });
+    const dir = this.dir;
+    await mkdir(dir, { recursive: true }).catch((e: NodeJS.ErrnoException) => {
+      throw new RandlaError(ErrorCode.INVALID_ARGUMENT, `Expected a writable directory for --out but received ${JSON.stringify(dir)} (${e.code ?? e.message})`, { argument: 'out' });
     });
-    const written: string[] = [];
-    for (const [name, m] of this.arrays) {
-      const path = join(this.dir, `${name}.npy`);
-      await writeNpy(path, m);
-      written.push(path);
+    await unlink(join(dir, 'summary.json')).catch(() => undefined);
+    const tag = `${process.pid}.${randomBytes(4).toString('hex')}`;
+    const staged: { temporary: string; path: string }[] = [];
+    const renamed: string[] = [];
+    const stage = async (name: string, write: (path: string) => Promise<void>) => {
+      const temporary = join(dir, `.${name}.${tag}.tmp`);
+      staged.push({ temporary, path: join(dir, name) });
+      await write(temporary);
+    };
+    try {
+      for (const [name, m] of this.arrays) await stage(`${name}.npy`, (path) => writeNpy(path, m));
+      for (const { name, write } of extra) await stage(name, write);
+      const text = `${JSON.stringify(toJson(summary), null, 2)}\n`;
+      await stage('summary.json', (path) => writeAtomically(path, async (file) => void (await file.writeFile(text))));
+      if (signal?.aborted) throw signal.reason;
+      // A directory in a file's place would fail its rename half-way through the set: check first.
+      for (const { path } of staged) {
+        if ((await stat(path).catch(() => null))?.isDirectory()) {
+          throw new RandlaError(ErrorCode.INVALID_ARGUMENT, `Expected a file path for --out's ${basename(path)} but received a directory there (${path})`, { argument: 'out' });
+        }
+      }
+      for (const { temporary, path } of staged) {
+        await rename(temporary, path);
+        renamed.push(path);
+      }
+      return staged.map((s) => s.path);
+    } catch (error) {
+      // Nothing of this run stays: the temporaries, and any file already renamed into place.
+      await Promise.all([...staged.map(({ temporary }) => unlink(temporary).catch(() => undefined)), ...renamed.map((p) => unlink(p).catch(() => undefined))]);
+      throw error;
     }
-    for (const { name, write } of extra) {
-      const path = join(this.dir, name);
-      await write(path);
-      written.push(path);
-    }
-    const path = join(this.dir, 'summary.json');
-    const text = `${JSON.stringify(toJson(summary), null, 2)}\n`;
-    await writeAtomically(path, async (file) => {
-      await file.write(text);
-    });
-    written.push(path);
-    return written;
   }
 }
 

@@ -107,26 +107,35 @@ function readNpyBytes(path: string, bytes: Uint8Array, options: ReadMatrixOption
   return fromTensor(path, file.tensors.get('array')!, options);
 }
 
-/** Parses numbers separated by commas (or semicolons, tabs, spaces); a first row that is not numeric is a header. */
+/** The cells of a line: separated by a comma, semicolon or tab (with any spaces around), or by spaces alone. */
+function cells(line: string): string[] {
+  const t = line.trim();
+  return /[,;\t]/.test(t) ? t.split(/\s*[,;\t]\s*/) : t.split(/\s+/);
+}
+
+const isNumber = (c: string) => c !== '' && (!Number.isNaN(Number(c)) || /^[+-]?nan$/i.test(c));
+
+/**
+ * Numbers separated by commas, semicolons, tabs or spaces; `#` lines are comments. The first
+ * non-comment line is a header, and skipped, only when most of its cells are not numbers; any
+ * other line with a cell that is not a number is an error naming the line and column.
+ */
 function readCsv(path: string, text: string, options: ReadMatrixOptions): LoadedMatrix {
-  const lines = text.split(/\r?\n/);
   const rows: number[][] = [];
   let cols = -1;
-  lines.forEach((line, i) => {
+  let first = true;
+  text.split(/\r?\n/).forEach((line, i) => {
     if (line.trim() === '' || line.trimStart().startsWith('#')) return;
-    const cells = line.split(/[,;\t]|\s+/).map((c) => c.trim()).filter((c, j, all) => c !== '' || all.length === 1 || j < all.length - 1);
-    const values = cells.map((c) => (c === '' ? NaN : Number(c)));
-    const bad = values.findIndex((v, j) => Number.isNaN(v) && !/^nan$/i.test(cells[j]!));
-    if (bad >= 0) {
-      if (rows.length === 0 && cols < 0) {
-        cols = -2; // a header row: skipped, and the next row fixes the width
-        return;
-      }
-      throw fileError(path, `a number at line ${i + 1}, column ${bad + 1} (found ${JSON.stringify(cells[bad]!.slice(0, 20))})`);
+    const parts = cells(line);
+    if (first) {
+      first = false;
+      if (parts.filter((c) => !isNumber(c)).length * 2 > parts.length) return; // a header
     }
-    if (cols < 0) cols = values.length;
-    if (values.length !== cols) throw fileError(path, `${cols} values on every line (line ${i + 1} has ${values.length})`, ErrorCode.SHAPE);
-    rows.push(values);
+    const bad = parts.findIndex((c) => !isNumber(c));
+    if (bad >= 0) throw fileError(path, `a number at line ${i + 1}, column ${bad + 1} (found ${JSON.stringify(parts[bad]!.slice(0, 20))})`);
+    if (cols < 0) cols = parts.length;
+    if (parts.length !== cols) throw fileError(path, `${cols} values on every line (line ${i + 1} has ${parts.length})`, ErrorCode.SHAPE);
+    rows.push(parts.map(Number));
   });
   if (rows.length === 0) throw fileError(path, 'at least one row of numbers', ErrorCode.SHAPE);
   const data = new Float64Array(rows.length * cols);

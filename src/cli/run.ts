@@ -54,12 +54,13 @@ export function action(name: string, handler: Handler): (...a: unknown[]) => Pro
     };
     if (common.quiet) process.env.RANDLA_QUIET = '1';
     const controller = new AbortController();
-    let interrupts = 0;
     const onSignal = (signal: NodeJS.Signals) => {
-      interrupts += 1;
-      // The second Ctrl-C does not wait for the current pass over the data to finish.
-      if (interrupts > 1) process.exit(130);
-      if (!common.quiet) process.stderr.write(`\nrandla ${name}: ${signal === 'SIGINT' ? 'interrupted' : 'terminated'}; stopping after the current pass\n`);
+      // The next signal gets the default action (the process ends at once, exit 130/143) even
+      // while JavaScript is busy: a listener only runs between event-loop turns, and a pass of
+      // the reference backend, or a CSV parse, runs on the main thread.
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      if (!common.quiet) process.stderr.write(`\nrandla ${name}: ${signal === 'SIGINT' ? 'interrupted' : 'terminated'}; stopping after the current pass (again to stop at once)\n`);
       controller.abort(new Error(signal));
     };
     process.on('SIGINT', onSignal);
@@ -80,7 +81,8 @@ export function action(name: string, handler: Handler): (...a: unknown[]) => Pro
       const summary = { command: name, ...result.summary, timings_ms: { ...ctx.timer.ms, total: performance.now() - t0 } };
       if (controller.signal.aborted) throw controller.signal.reason;
       const figures = common.plot ? await ctx.timer.time('plot', () => renderPlots(result.plots ?? [])) : [];
-      const written = await ctx.output.write(summary, [...(result.files ?? []), ...figures]);
+      if (controller.signal.aborted) throw controller.signal.reason;
+      const written = await ctx.output.write(summary, [...(result.files ?? []), ...figures], controller.signal);
       if (common.json) process.stdout.write(`${JSON.stringify(toJson(summary), null, 2)}\n`);
       else {
         for (const line of result.lines) process.stdout.write(`${line}\n`);

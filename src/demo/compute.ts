@@ -53,7 +53,10 @@ export interface SvdDemo {
   rsvd: { S: Float64Array; ms: number };
   bootstrap: BootstrapSvdResult;
   bootstrapMs: number;
-  /** The estimate at other sketch sizes (extrapolated from sketchRows) and the actual max |σ̃ − σ| of one sketch of each size. */
+  /**
+   * The estimate at other sketch sizes (extrapolated from sketchRows) and what it estimates: the
+   * 90 % quantile of the actual max |σ̃ − σ| over 20 sketches of each size.
+   */
   curve: { sketchRows: number; valueError: number; actual: number }[];
   tolerance: number;
   rowsFor: number;
@@ -96,9 +99,14 @@ export async function svdDemo(): Promise<SvdDemo> {
   const tolerance = 0.01;
   const curve: SvdDemo['curve'] = [];
   for (const t of [200, 400, 800, 1600, 3200, 6400]) {
-    const sketch = await sketchedSvd(A, { rank, sketchRows: t, seed: 100 + t });
-    const actual = Math.max(...Array.from(sketch.S, (v, j) => Math.abs(v - exact.S[j]!)));
-    curve.push({ sketchRows: t, valueError: bootstrap.extrapolate(t).valueError, actual });
+    const errors: number[] = [];
+    for (let draw = 0; draw < 20; draw++) {
+      const sketch = await sketchedSvd(A, { rank, sketchRows: t, seed: 1000 * t + draw });
+      errors.push(Math.max(...Array.from(sketch.S, (v, j) => Math.abs(v - exact.S[j]!))));
+    }
+    errors.sort((a, b) => a - b);
+    // The (1 − α) = 90 % quantile of 20 draws: the 18th smallest.
+    curve.push({ sketchRows: t, valueError: bootstrap.extrapolate(t).valueError, actual: errors[17]! });
   }
   return {
     shape: [m, n],
@@ -143,7 +151,10 @@ export async function dmdDemo(): Promise<DmdDemo> {
   columns.forEach((c, k) => {
     for (let i = 0; i < n; i++) data[i * snapshots + k] = c[i]!;
   });
-  const [result, ms] = await timed(() => dmd({ data, rows: n, cols: snapshots, layout: 'row-major' }, { rank: 0, dt }));
+  // Rank 20: a period of 20 snapshots holds 20 distinct harmonics. (The optimal hard threshold
+  // keeps a 21st, rounding-level mode here: the data are exactly rank 20, so the median singular
+  // value it scales is itself rounding noise.)
+  const [result, ms] = await timed(() => dmd({ data, rows: n, cols: snapshots, layout: 'row-major' }, { rank: 20, dt }));
   return { grid: [ny, nx], snapshots, dt, result, ms, period: 1 / speed };
 }
 
@@ -237,7 +248,6 @@ export async function trainingDemo(): Promise<TrainingDemo> {
   const snapshots: DenseLayerWeights[][] = [snapshot()];
   monitor.record({ W, b });
   let epochMs = 0;
-  let start: DenseLayerWeights[] = [];
   let trainedLoss = NaN;
   for (let e = 1; e <= epochs; e++) {
     const t0 = performance.now();
@@ -246,7 +256,6 @@ export async function trainingDemo(): Promise<TrainingDemo> {
     monitor.record({ W, b });
     losses.push(loss());
     if (e <= from) snapshots.push(snapshot());
-    if (e === from) start = snapshot();
     if (e === from + steps) trainedLoss = losses[e]!;
     if (monitor.records >= 4) {
       const c = await monitor.convergence();
@@ -261,7 +270,6 @@ export async function trainingDemo(): Promise<TrainingDemo> {
   const jumpLoss = loss();
   W.set(saved[0]);
   b.set(saved[1]);
-  void start;
   return {
     weights: W.length + b.length,
     epochs,

@@ -26,7 +26,15 @@ export function registerBench(program: Command): void {
         for (const s of suites) {
           const code = await new Promise<number>((resolve) => {
             const child = spawn(process.execPath, [`${dir}${SUITES[s]}`, ...(o.quick ? ['--quick'] : [])], { stdio: 'inherit' });
-            child.on('exit', (c, signal) => resolve(c ?? (signal ? 130 : 1)));
+            // A signal to randla reaches the suite too (a terminal's Ctrl-C already does; a kill does not).
+            const forward = (signal: NodeJS.Signals) => child.kill(signal);
+            process.on('SIGINT', forward);
+            process.on('SIGTERM', forward);
+            child.on('exit', (c, signal) => {
+              process.off('SIGINT', forward);
+              process.off('SIGTERM', forward);
+              resolve(c ?? (signal ? 130 : 1));
+            });
           });
           if (code !== 0) {
             state.exitCode = code;

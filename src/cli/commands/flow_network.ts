@@ -29,7 +29,6 @@ export function registerFlowNetwork(program: Command): void {
   ).action(
     action('flow-network', async (ctx, [file], o) => {
       ctx.inputs.field = file!;
-      ctx.inputs.path = file!;
       if (o.threshold !== undefined && o.relativeThreshold !== undefined) throw new UsageError('expected --threshold or --relative-threshold, not both');
       const field = await ctx.timer.time('read', () => loadVorticityNpy(file!, { dx: o.dx as number, dy: o.dy as number }));
       const network = vorticalNetwork(field, {

@@ -89,6 +89,19 @@ export function registerKoopman(program: Command): void {
         signal: ctx.signal,
       };
       const predicted = await ctx.timer.time('compute', () => koopmanPredict(snapshots, options));
+      // Weights equal to the last snapshot's were kept: they did not move, or their fit was not
+      // finite in the layer's dtype (docs/algorithms/koopman.md). Say how many.
+      const last = snapshots[snapshots.length - 1]!;
+      let kept = 0;
+      let total = 0;
+      predicted.forEach((layer, l) => {
+        for (const [p, q] of [[layer.kernel, last[l]!.kernel], [layer.bias, last[l]!.bias]] as const) {
+          if (!p || !q) continue;
+          total += p.length;
+          for (let i = 0; i < p.length; i++) if (p[i] === q[i]) kept += 1;
+        }
+      });
+      if (kept > 0) ctx.progress.note(`randla koopman: ${kept} of ${total} weights kept their last value (constant, or a prediction that was not finite)`);
       const tensors = predicted.flatMap((layer, l) => {
         const [out, inputs] = layer.shape;
         const kernelShape = layout === 'out-in' ? [out, inputs] : [inputs, out];
@@ -101,12 +114,15 @@ export function registerKoopman(program: Command): void {
           snapshots: files.length,
           layers: predicted.map((l, i) => ({ kernel: names[i]![0], bias: names[i]![1], shape: l.shape })),
           parameters,
-          backend: ctx.common.backend,
+          backendRequested: ctx.common.backend,
+          weights: total,
+          keptLastValue: kept,
         },
         lines: table([
           ['snapshots', `${files.length} (${files[0]} … ${files[files.length - 1]})`],
           ['layers', predicted.map((l) => `${l.shape[1]}→${l.shape[0]}`).join(', ')],
           ['predicted', `${options.steps} steps ahead, grouping ${grouping}, ${options.mode}`],
+          ['kept at the last value', `${kept} of ${total} weights`],
         ]),
         files: [{ name: 'predicted.safetensors', write: (path: string) => writeSafetensors(path, tensors) }],
       };

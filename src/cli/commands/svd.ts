@@ -40,11 +40,14 @@ export function registerSvd(program: Command): void {
       ctx.inputs.A = file!;
       if (o.rank === undefined && o.tol === undefined) throw new UsageError('expected --rank K or --tol T');
       if (o.rank !== undefined && o.tol !== undefined) throw new UsageError('expected --rank or --tol, not both');
-      const big = extname(file!).toLowerCase() === '.npy' && (await stat(file!).then((s) => s.size > freemem() / 2, () => false));
+      // Flags the single-pass streaming SVD has no use for: with any of them the file is read whole.
+      const inMemoryOnly = ['tol', 'center', 'estimateError', 'oversamples', 'powerIters', 'normalizer', 'sketch', 'key', 'maxRank', 'blockSize'].filter((k) => o[k] !== undefined && o[k] !== false);
+      const big = !o.stream && inMemoryOnly.length === 0 && extname(file!).toLowerCase() === '.npy' && (await stat(file!).then((s) => s.size > freemem() / 2, () => false));
       if (o.stream || big) {
-        if (o.tol !== undefined || o.center || o.estimateError) throw new UsageError('--stream takes --rank only (no --tol, --center or --estimate-error)');
+        if (inMemoryOnly.length > 0) throw new UsageError(`--stream takes --rank and --seed only (not ${inMemoryOnly.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')})`);
+        if (ctx.common.backend !== 'auto' || ctx.common.dtype !== undefined) throw new UsageError('--stream runs on the file\'s dtype with the default backend (no --backend or --dtype)');
         if (extname(file!).toLowerCase() !== '.npy') throw new UsageError(`--stream reads a .npy file, got ${file}`);
-        ctx.progress.note(`streaming ${file} in row blocks`);
+        const why = o.stream ? '--stream' : 'chosen automatically: the file is larger than half the free memory';
         const header = await readNpyHeader(file!);
         // The file's row blocks, reporting progress as each one has been sketched.
         async function* blocks() {
@@ -60,9 +63,9 @@ export function registerSvd(program: Command): void {
         ctx.output.array('U', r.U);
         ctx.output.array('Vt', r.Vt);
         return {
-          summary: { file, mode: 'streaming', shape: [r.U.rows, r.Vt.cols], rank: r.S.length, seed: r.seed, S: r.S },
+          summary: { file, mode: 'streaming', why, shape: [r.U.rows, r.Vt.cols], rank: r.S.length, seed: r.seed, backend: r.backend, S: r.S },
           lines: table([
-            ['file', `${file} (${r.U.rows} × ${r.Vt.cols}), streamed`],
+            ['file', `${file} (${r.U.rows} × ${r.Vt.cols}), streamed in row blocks (${why})`],
             ['singular values', list(r.S)],
             ['seed', String(r.seed)],
           ]),
