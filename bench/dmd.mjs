@@ -600,7 +600,7 @@ async function main() {
 
   let peers = { python: null, reason: 'Python peers skipped (--no-peers)', optional: {} };
   if (!args['no-peers']) {
-    peers = ensurePeers({ root, python: args.python, noInstall: args['no-install'], retryOptional: args['retry-optional-peers'], log });
+    peers = ensurePeers({ root, python: args.python, noInstall: args['no-install'], only: ['pydmd'], retryOptional: args['retry-optional-peers'], log });
     if (peers.python) {
       const pd = peers.optional?.pydmd;
       log(`Python peers: ${rel(peers.python)} (Python ${peers.pythonVersion}; numpy ${peers.versions.numpy}; PyDMD ${pd?.available ? pd.version : `unavailable: ${pd?.reason ?? 'not listed'}`})`);

@@ -315,7 +315,7 @@ async function main() {
   let peers = { python: null, reason: 'not requested (--contenders/--sections)', optional: {} };
   if (wantPy && args['no-peers']) peers = { python: null, reason: 'Python peers skipped (--no-peers)', optional: {} };
   else if (wantPy) {
-    peers = ensurePeers({ root, python: args.python, noInstall: args['no-install'], noOptional: args['no-optional-peers'], retryOptional: args['retry-optional-peers'], log });
+    peers = ensurePeers({ root, python: args.python, noInstall: args['no-install'], noOptional: args['no-optional-peers'], only: ['torch'], retryOptional: args['retry-optional-peers'], log });
     if (peers.python) {
       const v = peers.versions;
       const opt = Object.entries(peers.optional).map(([n, o]) => (o.available ? `${n} ${o.version}` : `${n} unavailable (${o.reason})`));

@@ -86,13 +86,14 @@ const PREFERRED_INDEX = { torch: 'https://download.pytorch.org/whl/cpu' };
  * lines. An optional package that failed to install is remembered (not retried) until its
  * requirements file changes or `retryOptional` is set. Nothing here throws.
  */
-export function ensurePeers({ root, python, noInstall = false, noOptional = false, retryOptional = false, log = () => {} }) {
+export function ensurePeers({ root, python, noInstall = false, noOptional = false, only, retryOptional = false, log = () => {} }) {
   const venvDir = path.join(root, 'bench', '.venv');
   const req = path.join(root, 'bench', 'peers', 'requirements.txt');
   const optReq = path.join(root, 'bench', 'peers', 'requirements-optional.txt');
   const stampFile = path.join(venvDir, '.randla-requirements.json');
   const coreHash = sha256(fs.readFileSync(req, 'utf8'));
-  const optionalLines = noOptional ? [] : requirementLines(optReq);
+  // `only`: the optional peers this bench compares with (by distribution name); the others are not installed.
+  const optionalLines = noOptional ? [] : requirementLines(optReq).filter((line) => !only || only.includes(distName(line)));
   const optionalNames = optionalLines.map(distName);
   const py = venvPython(venvDir);
 
