@@ -14,13 +14,13 @@
 
 #include "cpu/blas_lapack.hpp"
 #include "cpu/input_checks.hpp"
+#include "cpu/roundoff.hpp"
 #include "randla/error.hpp"
 #include "randla/test_matrix.hpp"
 
 namespace randla {
 namespace {
 
-constexpr double kUnitRoundoff = 1.1102230246251565e-16;  // 2^−53
 
 // The r pairs of largest |value| (ties: larger value first), each vector's first largest-|.|
 // entry made positive.

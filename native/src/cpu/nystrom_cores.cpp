@@ -9,13 +9,13 @@
 #include <vector>
 
 #include "cpu/blas_lapack.hpp"
+#include "cpu/roundoff.hpp"
 #include "randla/error.hpp"
 #include "randla/nystrom.hpp"
 
 namespace randla {
 namespace {
 
-constexpr double kUnitRoundoff = 1.1102230246251565e-16;  // 2^−53
 
 // Positions of W's kept eigenvalues: the core_rank largest |λ| (ties: larger λ first) above
 // τ·max|λ|, in that order.

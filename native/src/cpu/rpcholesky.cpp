@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cpu/blas_lapack.hpp"
+#include "cpu/roundoff.hpp"
 #include "randla/error.hpp"
 #include "randla/nystrom.hpp"
 #include "randla/philox.hpp"
@@ -14,7 +15,6 @@
 namespace randla {
 namespace {
 
-constexpr double kUnitRoundoff = 1.1102230246251565e-16;  // 2^−53
 
 std::vector<double> checked_diagonal(const SymmetricOperator& A) {
   RANDLA_EXPECTS(A.has_diagonal(), "A.diagonal")

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "cpu/blas_lapack.hpp"
+#include "cpu/roundoff.hpp"
 #include "cuda/device_blas.cuh"
 #include "cuda/normalize.cuh"
 
@@ -26,7 +27,6 @@ using detail::DeviceBlock;
 using detail::dim;
 using detail::grid_for;
 
-constexpr double kUnitRoundoff = 1.1102230246251565e-16;  // 2^−53, the CPU cores' u
 // 2π exactly as vortical_network.cpp forms it (2 · π rounded: the scaling by 2 is exact).
 constexpr double kTwoPi = 2 * std::numbers::pi;
 
