@@ -19,6 +19,7 @@ import { referenceBootstrapCovarianceError } from '../src/backend/reference/boot
 import { referenceBootstrapLstsqError, referenceSketchedLstsq } from '../src/backend/reference/bootstrap_lstsq.js';
 import { gaussianEntry, philox4x32_10, seedKey, streamWord, uniformOfTwoWords } from '../src/backend/reference/philox.js';
 import { energyRowDraws, resampleIndices, rowEnergies, rowSketch, uniformRowDraws } from '../src/backend/reference/row_sketch.js';
+import { bootstrapCovarianceError, bootstrapLstsqError, bootstrapSvdError, sketchedSvd } from '../src/bootstrap.js';
 import { ErrorCode, RandlaError } from '../src/errors.js';
 import type { Matrix } from '../src/types.js';
 import { lcg, store, withSpectrum } from './helpers/spectrum.js';
@@ -566,5 +567,38 @@ describe('referenceSketchedLstsq and referenceBootstrapLstsqError (ICML 2018)', 
     expectRandlaError(() => referenceSketchedLstsq(D, new Float64Array(200).fill(1), { sketchRows: 20, seed: 1 }), ErrorCode.INVALID_ARGUMENT, 'A');
     expectRandlaError(() => referenceBootstrapCovarianceError(A, { sketchRows: 0 }), ErrorCode.INVALID_ARGUMENT, 'options.sketchRows');
     expectRandlaError(() => referenceBootstrapCovarianceError(A, { sketchRows: 10, alpha: 1.5 }), ErrorCode.INVALID_ARGUMENT, 'options.alpha');
+  });
+});
+
+describe('reference backend, async bootstrap: the event loop turns between replicates', () => {
+  // 2000 × 40, rank 5, t = 400: each replicate takes a fraction of a millisecond, 4000 of them
+  // well over the timer below, so an abort from a timer lands mid-run.
+  const data = Float64Array.from({ length: 2000 * 40 }, (_, e) => Math.sin(e * e * 0.37) / (1 + (e % 40)));
+  const A = { data, rows: 2000, cols: 40, layout: 'row-major' as const };
+
+  it.each([
+    ['bootstrapSvdError', (signal: AbortSignal, onProgress: (p: { pass: number }) => void) => bootstrapSvdError(A, { rank: 5, sketchRows: 400, replicates: 4000, seed: 1, backend: 'reference', signal, onProgress })],
+    ['bootstrapCovarianceError', (signal: AbortSignal, onProgress: (p: { pass: number }) => void) => bootstrapCovarianceError(A, { sketchRows: 400, replicates: 4000, seed: 1, backend: 'reference', signal, onProgress })],
+    [
+      'bootstrapLstsqError',
+      (signal: AbortSignal, onProgress: (p: { pass: number }) => void) =>
+        bootstrapLstsqError(A, Float64Array.from({ length: 2000 }, (_, i) => Math.cos(i)), { sketchRows: 400, replicates: 4000, seed: 1, backend: 'reference', signal, onProgress }),
+    ],
+    ['sketchedSvd (adaptive)', (signal: AbortSignal, onProgress: (p: { pass: number }) => void) => sketchedSvd(A, { rank: 5, tolerance: 1e-9, replicates: 4000, seed: 1, backend: 'reference', signal, onProgress })],
+  ])('%s: a timer aborts it mid-run; timers run while it computes', async (_name, run) => {
+    const controller = new AbortController();
+    let ticks = 0;
+    let passes = 0;
+    const interval = setInterval(() => (ticks += 1), 1);
+    const timer = setTimeout(() => controller.abort(new Error('timer')), 30);
+    try {
+      await expect(run(controller.signal, (p) => (passes = p.pass))).rejects.toMatchObject({ code: 'ERR_RANDLA_ABORTED' });
+    } finally {
+      clearInterval(interval);
+      clearTimeout(timer);
+    }
+    expect(ticks).toBeGreaterThan(0);
+    expect(passes).toBeGreaterThan(0);
+    expect(passes).toBeLessThan(4000);
   });
 });

@@ -9,6 +9,7 @@ import { expectFinite, expectInteger, expectOneOf, expectSeed } from '../../vali
 import { extrapolateError, MAX_REPLICATES, MAX_SKETCH_ROWS, nearestRankQuantile, rowsForTolerance } from './bootstrap_svd.js';
 import { multiplyTransposed, symmetricEigen } from './dense.js';
 import { resampleIndices, rowSketch, type RowSketchKind } from './row_sketch.js';
+import { runSteps, type Steps } from './steps.js';
 
 export interface BootstrapCovarianceOptions {
   sketchRows: number;
@@ -56,6 +57,11 @@ function symmetricNorm(D: Float64Array, n: number): number {
  * referenceBootstrapCovarianceError(A, { sketchRows: 100, replicates: 20, seed: 7 }).relativeError; // ≈ 0.1–0.3
  */
 export function referenceBootstrapCovarianceError(Ain: unknown, options: BootstrapCovarianceOptions): BootstrapCovarianceResult {
+  return runSteps(bootstrapCovarianceSteps(Ain, options));
+}
+
+/** {@link referenceBootstrapCovarianceError} as steps: one per replicate. */
+export function* bootstrapCovarianceSteps(Ain: unknown, options: BootstrapCovarianceOptions): Steps<BootstrapCovarianceResult> {
   if (options === null || typeof options !== 'object') throw invalid('options', 'an options object', options);
   const A = toMatrix(Ain, 'A');
   if (options.checkFinite !== false) expectFinite(A, 'A');
@@ -83,6 +89,7 @@ export function referenceBootstrapCovarianceError(Ain: unknown, options: Bootstr
     for (let e = 0; e < n * n; e++) D[e] = D[e]! - gram[e]!;
     errors[b] = symmetricNorm(D, n);
     options.onProgress?.({ pass: b + 1, totalPasses: B });
+    yield;
   }
   const error = nearestRankQuantile(errors, alpha);
   const relativeError = error / gramNorm;

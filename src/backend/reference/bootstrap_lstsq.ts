@@ -8,6 +8,7 @@ import type { Matrix, Progress } from '../../types.js';
 import { expectFinite, expectInteger, expectOneOf, expectSeed, isFloatArray } from '../../validate.js';
 import { extrapolateError, MAX_REPLICATES, MAX_SKETCH_ROWS, nearestRankQuantile, rowsForTolerance, triangularFactor } from './bootstrap_svd.js';
 import { resampleIndices, rowSketch, type RowSketchKind } from './row_sketch.js';
+import { runSteps, type Steps } from './steps.js';
 
 export interface SketchedLstsqOptions {
   sketchRows: number;
@@ -128,6 +129,11 @@ export function referenceSketchedLstsq(A: unknown, b: unknown, options: Sketched
  * referenceBootstrapLstsqError(A, b, { sketchRows: 40, replicates: 20, seed: 1 }).error; // ≈ ‖x̃ − x‖₂
  */
 export function referenceBootstrapLstsqError(A: unknown, b: unknown, options: BootstrapLstsqOptions): BootstrapLstsqResult {
+  return runSteps(bootstrapLstsqSteps(A, b, options));
+}
+
+/** {@link referenceBootstrapLstsqError} as steps: one per replicate. */
+export function* bootstrapLstsqSteps(A: unknown, b: unknown, options: BootstrapLstsqOptions): Steps<BootstrapLstsqResult> {
   const p = prepare(A, b, options);
   const B = expectInteger(options.replicates ?? 50, 'options.replicates', 2, MAX_REPLICATES);
   const alpha = options.alpha ?? 0.1;
@@ -151,6 +157,7 @@ export function referenceBootstrapLstsqError(A: unknown, b: unknown, options: Bo
       errors[r] = Math.sqrt(s);
     }
     options.onProgress?.({ pass: r + 1, totalPasses: B });
+    yield;
   }
   let norm = 0;
   for (let j = 0; j < n; j++) norm += x[j]! * x[j]!;

@@ -8,6 +8,7 @@ import type { Matrix, Progress } from '../../types.js';
 import { expectFinite, expectInteger, expectOneOf, expectSeed } from '../../validate.js';
 import { applyA, householderQ, smallSvd } from './dense.js';
 import { resampleIndices, rowSketch, type RowSketchKind } from './row_sketch.js';
+import { runSteps, type Steps } from './steps.js';
 
 /** The largest sketch: row indices and resample indices stay int32 on every backend. */
 export const MAX_SKETCH_ROWS = 2147483647;
@@ -355,6 +356,11 @@ function expectAlpha(alpha: unknown): number {
  * r.rowsFor(r.valueError / 2); // about 400
  */
 export function referenceBootstrapSvdError(A: Matrix | unknown, options: BootstrapSvdOptions): BootstrapSvdResult {
+  return runSteps(bootstrapSvdSteps(A, options));
+}
+
+/** {@link referenceBootstrapSvdError} as steps: one per replicate. */
+export function* bootstrapSvdSteps(A: Matrix | unknown, options: BootstrapSvdOptions): Steps<BootstrapSvdResult> {
   const v = validate(A, options);
   const B = expectInteger(options.replicates ?? 50, 'options.replicates', 2, MAX_REPLICATES);
   const alpha = expectAlpha(options.alpha ?? 0.1);
@@ -431,6 +437,7 @@ export function referenceBootstrapSvdError(A: Matrix | unknown, options: Bootstr
     maxSubspace[b] = mS;
     maxLeft[b] = mU;
     onProgress?.({ pass: b + 1, totalPasses: B });
+    yield;
   }
 
   const perValue = new Float64Array(k);
@@ -501,6 +508,11 @@ export interface AdaptiveSketchedSvdResult extends BootstrapSvdResult {
  * r.converged; // whether the last valueError is <= 1.5 (else the sketch reached maxRows)
  */
 export function referenceAdaptiveSketchedSvd(A: Matrix | unknown, options: AdaptiveSketchedSvdOptions): AdaptiveSketchedSvdResult {
+  return runSteps(adaptiveSketchedSvdSteps(A, options));
+}
+
+/** {@link referenceAdaptiveSketchedSvd} as steps: one per replicate of every sketch size tried. */
+export function* adaptiveSketchedSvdSteps(A: Matrix | unknown, options: AdaptiveSketchedSvdOptions): Steps<AdaptiveSketchedSvdResult> {
   if (options === null || typeof options !== 'object') throw invalid('options', 'an options object', options);
   const M = toMatrix(A, 'A');
   const k = expectInteger(options.rank, 'options.rank', 1, M.cols);
@@ -520,7 +532,7 @@ export function referenceAdaptiveSketchedSvd(A: Matrix | unknown, options: Adapt
     ? (p: Progress) => onProgress({ pass: doneBefore + p.pass, totalPasses: doneBefore + p.totalPasses })
     : undefined;
   for (;;) {
-    const r = referenceBootstrapSvdError(M, { ...options, rank: k, sketchRows: rows, seed, ...(stepProgress ? { onProgress: stepProgress } : {}) });
+    const r = yield* bootstrapSvdSteps(M, { ...options, rank: k, sketchRows: rows, seed, ...(stepProgress ? { onProgress: stepProgress } : {}) });
     doneBefore += r.replicates;
     path.push({ rows, valueError: r.valueError, vectorError: r.vectorError, leftVectorError: r.leftVectorError });
     const estimate = { value: r.valueError, vector: r.vectorError, left: r.leftVectorError }[metric];

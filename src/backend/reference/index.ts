@@ -21,14 +21,22 @@ import type {
   SketchedSvdRequest,
 } from '../types.js';
 import { ErrorCode, RandlaError } from '../../errors.js';
-import { referenceBootstrapCovarianceError } from './bootstrap_covariance.js';
-import { referenceBootstrapLstsqError, referenceSketchedLstsq } from './bootstrap_lstsq.js';
-import { referenceAdaptiveSketchedSvd, referenceBootstrapSvdError, referenceSketchedSvd } from './bootstrap_svd.js';
+import { bootstrapCovarianceSteps, type BootstrapCovarianceResult } from './bootstrap_covariance.js';
+import { bootstrapLstsqSteps, referenceSketchedLstsq, type BootstrapLstsqResult } from './bootstrap_lstsq.js';
+import {
+  adaptiveSketchedSvdSteps,
+  bootstrapSvdSteps,
+  referenceSketchedSvd,
+  type AdaptiveSketchedSvdOptions,
+  type AdaptiveSketchedSvdResult,
+  type BootstrapSvdResult,
+} from './bootstrap_svd.js';
 import { referenceDmd } from './dmd.js';
 import { ReferenceOnlineDmd, ReferenceWindowDmd, referenceDmdBatch } from './online_dmd.js';
 import { referenceKernels } from './normalize.js';
 import { nystromReference, nystromReferenceSync } from './nystrom.js';
 import { rsvdReference, rsvdReferenceAsync } from './rsvd.js';
+import { runSteps, runStepsAsync } from './steps.js';
 
 /**
  * The pure-TypeScript backend; always available.
@@ -48,15 +56,15 @@ export const referenceBackend: Backend = {
   kernels: referenceKernels,
   sketchedSvd: async (request) => sketchedSvdSync(request),
   sketchedSvdSync,
-  adaptiveSketchedSvd: async (request) => adaptiveSketchedSvdSync(request),
-  adaptiveSketchedSvdSync,
-  bootstrapSvdError: async (request) => bootstrapSvdErrorSync(request),
-  bootstrapSvdErrorSync,
-  bootstrapCovarianceError: async (request) => bootstrapCovarianceErrorSync(request),
-  bootstrapCovarianceErrorSync,
+  adaptiveSketchedSvd: async (request) => adaptiveSketchedSvdOutput(request, await runStepsAsync(adaptiveSketchedSvdSteps(request.A, adaptiveOptions(request)))),
+  adaptiveSketchedSvdSync: (request) => adaptiveSketchedSvdOutput(request, runSteps(adaptiveSketchedSvdSteps(request.A, adaptiveOptions(request)))),
+  bootstrapSvdError: async (request) => bootstrapSvdOutput(await runStepsAsync(bootstrapSvdSteps(request.A, request))),
+  bootstrapSvdErrorSync: (request) => bootstrapSvdOutput(runSteps(bootstrapSvdSteps(request.A, request))),
+  bootstrapCovarianceError: async (request) => covarianceOutput(await runStepsAsync(bootstrapCovarianceSteps(request.A, request))),
+  bootstrapCovarianceErrorSync: (request) => covarianceOutput(runSteps(bootstrapCovarianceSteps(request.A, request))),
   sketchedLstsq: async (request) => sketchedLstsqSync(request),
   sketchedLstsqSync,
-  bootstrapLstsqError: async (request) => bootstrapLstsqErrorSync(request),
+  bootstrapLstsqError: async (request) => lstsqOutput(await runStepsAsync(bootstrapLstsqSteps(request.A, request.b, request))),
   dmd: async (request) => {
     // One synchronous computation: an abort is seen only before it starts.
     if (request.signal?.aborted) throw new RandlaError(ErrorCode.ABORTED, 'The operation was aborted', { cause: request.signal.reason });
@@ -66,20 +74,20 @@ export const referenceBackend: Backend = {
   dmdBatch: async (request) => dmdBatchSync(request),
   dmdBatchSync,
   recursiveDmd,
-  bootstrapLstsqErrorSync,
+  bootstrapLstsqErrorSync: (request) => lstsqOutput(runSteps(bootstrapLstsqSteps(request.A, request.b, request))),
 };
 
-// The bootstrap on the reference backend runs its replicates in one synchronous loop (the async
-// forms resolve after it): the signal is honoured between replicates when it is aborted from
-// onProgress or before the call, and an onProgress that throws ends the loop with its error.
+// The bootstrap on the reference backend runs its replicates as steps (steps.ts): the async
+// forms let the event loop turn between replicates, so the signal is seen at the next replicate
+// whoever aborts it; the blocking forms run straight through (an abort from onProgress is still
+// seen). An onProgress that throws ends the loop with its error.
 
 function sketchedSvdSync(r: SketchedSvdRequest): SketchedSvdOutput {
   const out = referenceSketchedSvd(r.A, { rank: r.rank, sketchRows: r.sketchRows, sketch: r.sketch, seed: r.seed, leftVectors: r.leftVectors });
   return { S: out.S, Vt: out.Vt, ...(out.U ? { U: out.U } : {}), sketchRows: out.sketchRows };
 }
 
-function bootstrapSvdErrorSync(r: BootstrapSvdRequest): BootstrapSvdOutput {
-  const out = referenceBootstrapSvdError(r.A, r);
+function bootstrapSvdOutput(out: BootstrapSvdResult): BootstrapSvdOutput {
   return {
     S: out.S,
     Vt: out.Vt,
@@ -92,9 +100,13 @@ function bootstrapSvdErrorSync(r: BootstrapSvdRequest): BootstrapSvdOutput {
   };
 }
 
-function adaptiveSketchedSvdSync(r: AdaptiveSvdRequest): AdaptiveSvdOutput {
-  const { leftVectors, ...options } = r;
-  const out = referenceAdaptiveSketchedSvd(r.A, options);
+function adaptiveOptions(r: AdaptiveSvdRequest): AdaptiveSketchedSvdOptions {
+  const { leftVectors: _leftVectors, ...options } = r;
+  return options;
+}
+
+function adaptiveSketchedSvdOutput(r: AdaptiveSvdRequest, out: AdaptiveSketchedSvdResult): AdaptiveSvdOutput {
+  const { leftVectors } = r;
   // Ũ of the final sketch: the same draws sketched again (one more pass, as the native core makes).
   const U = leftVectors
     ? referenceSketchedSvd(r.A, { rank: r.rank, sketchRows: out.sketchRows, sketch: r.sketch, seed: r.seed, leftVectors: true }).U
@@ -102,8 +114,7 @@ function adaptiveSketchedSvdSync(r: AdaptiveSvdRequest): AdaptiveSvdOutput {
   return { S: out.S, Vt: out.Vt, ...(U ? { U } : {}), sketchRows: out.sketchRows, path: out.path, converged: out.converged };
 }
 
-function bootstrapCovarianceErrorSync(r: BootstrapCovarianceRequest): BootstrapCovarianceOutput {
-  const out = referenceBootstrapCovarianceError(r.A, r);
+function covarianceOutput(out: BootstrapCovarianceResult): BootstrapCovarianceOutput {
   return { error: out.error, relativeError: out.relativeError, sketchRows: out.sketchRows };
 }
 
@@ -112,8 +123,7 @@ function sketchedLstsqSync(r: SketchedLstsqRequest): SketchedLstsqOutput {
   return { x: out.x, sketchRows: out.sketchRows };
 }
 
-function bootstrapLstsqErrorSync(r: BootstrapLstsqRequest): BootstrapLstsqOutput {
-  const out = referenceBootstrapLstsqError(r.A, r.b, r);
+function lstsqOutput(out: BootstrapLstsqResult): BootstrapLstsqOutput {
   return { x: out.x, error: out.error, relativeError: out.relativeError, sketchRows: out.sketchRows };
 }
 
