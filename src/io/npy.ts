@@ -3,7 +3,6 @@
 // to the streaming SVD (docs/algorithms/streaming.md). Only little-endian f64/f32 in C order.
 // The format itself (preamble, header literal, header writer) lives in npy_format.ts, shared with
 // the in-memory readers of weight files (docs/weights-io.md).
-import { open } from 'node:fs/promises';
 import { endianness } from 'node:os';
 
 import { ErrorCode, invalid, RandlaError } from '../errors.js';
@@ -11,7 +10,7 @@ import type { Float, Matrix } from '../types.js';
 import { expectInteger, expectMatrix } from '../validate.js';
 import { writeAtomically } from './atomic.js';
 import { decodeNpyHeaderText, npyHeaderBytes, parseNpyHeaderText, parseNpyPreamble } from './npy_format.js';
-import { formatError, pathSource } from './tensor.js';
+import { formatError, openReadable, pathSource } from './tensor.js';
 
 /** What the header of a .npy file says about the array after it. */
 export interface NpyHeader {
@@ -70,12 +69,7 @@ function expectLittleEndianHost(): void {
  */
 export async function readNpyHeader(path: string): Promise<NpyHeader> {
   if (typeof path !== 'string' || path.length === 0) throw invalid('path', 'a file path (string)', path);
-  const file = await open(path, 'r').catch((e: NodeJS.ErrnoException) => {
-    throw new RandlaError(ErrorCode.INVALID_ARGUMENT, `Expected a readable .npy file for path but received ${JSON.stringify(path)} (${e.code ?? e.message})`, {
-      argument: 'path',
-      cause: e,
-    });
-  });
+  const file = await openReadable(path, '.npy file');
   try {
     const size = (await file.stat()).size;
     const prefix = new Uint8Array(12);
@@ -133,7 +127,7 @@ export async function* readNpyRowBlocks(path: string, options: NpyReadOptions = 
   const buffer = new ArrayBuffer(rowsPerBlock * rowBytes);
   const bytes = new Uint8Array(buffer);
   const values = dtype === 'float64' ? new Float64Array(buffer) : new Float32Array(buffer);
-  const file = await open(path, 'r');
+  const file = await openReadable(path, '.npy file');
   try {
     for (let rowOffset = 0; rowOffset < rows; rowOffset += rowsPerBlock) {
       const count = Math.min(rowsPerBlock, rows - rowOffset);

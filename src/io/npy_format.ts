@@ -2,7 +2,6 @@
 // header (a Python dict literal) and its dtype, the header writer, and whole-array encode/decode.
 // The streaming reader/writer (npy.ts), the in-memory reader (parseNpy, also used for every member
 // of an .npz) and readNpy all go through these functions, so they accept and reject the same files.
-import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 
 import { ErrorCode, RandlaError } from '../errors.js';
@@ -19,6 +18,7 @@ import {
   integerPolicy,
   ITEM_BYTES,
   littleEndianBytes,
+  openReadable,
   pathSource,
   type ReadWeightsOptions,
   type Source,
@@ -372,12 +372,7 @@ export async function readNpy(path: string, options?: ReadWeightsOptions): Promi
   expectPath(path);
   const policy = integerPolicy(options);
   const source = pathSource(path);
-  const file = await open(path, 'r').catch((e: NodeJS.ErrnoException) => {
-    throw new RandlaError(ErrorCode.INVALID_ARGUMENT, `Expected a readable .npy file for path but received ${JSON.stringify(path)} (${e.code ?? e.message})`, {
-      argument: 'path',
-      cause: e,
-    });
-  });
+  const file = await openReadable(path, '.npy file');
   try {
     const size = (await file.stat()).size;
     const prefix = new Uint8Array(12);

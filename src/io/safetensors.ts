@@ -5,7 +5,6 @@
 // where the previous ends, the last ends at the end of the file), and each byte range is exactly
 // its shape times its element size. Layout checks need only the header and the file size, so
 // the file reader validates everything before it reads (or allocates for) a single tensor.
-import { open } from 'node:fs/promises';
 
 import { ErrorCode, RandlaError } from '../errors.js';
 import type { Matrix } from '../types.js';
@@ -24,6 +23,7 @@ import {
   integerPolicy,
   ITEM_BYTES,
   littleEndianBytes,
+  openReadable,
   pathSource,
   within,
   type ReadWeightsOptions,
@@ -193,12 +193,7 @@ export async function readSafetensors(path: string, options?: ReadWeightsOptions
   expectPath(path);
   const policy = integerPolicy(options);
   const source = pathSource(path);
-  const file = await open(path, 'r').catch((e: NodeJS.ErrnoException) => {
-    throw new RandlaError(ErrorCode.INVALID_ARGUMENT, `Expected a readable .safetensors file for path but received ${JSON.stringify(path)} (${e.code ?? e.message})`, {
-      argument: 'path',
-      cause: e,
-    });
-  });
+  const file = await openReadable(path, '.safetensors file');
   try {
     const size = (await file.stat()).size;
     const prefix = new Uint8Array(8);

@@ -3,7 +3,7 @@
 // arithmetic that is checked against the bytes actually present before anything is allocated,
 // and the one error grammar. The format modules (npy_format.ts, npz.ts, safetensors.ts,
 // tfjs.ts) only locate bytes; turning bytes into numbers happens here, once.
-import { readFile } from 'node:fs/promises';
+import { open, readFile, type FileHandle } from 'node:fs/promises';
 import { endianness } from 'node:os';
 
 import { ErrorCode, RandlaError } from '../errors.js';
@@ -83,15 +83,29 @@ export function within(source: Source, context: string): Source {
 }
 
 /** Reads a whole file, turning fs failures into a RandlaError that names it. */
+/** The RandlaError for a file that cannot be opened or read: names `path` and the system's code. */
+function unreadable(path: string, what: string, error: unknown): RandlaError {
+  const e = error as NodeJS.ErrnoException;
+  return new RandlaError(ErrorCode.INVALID_ARGUMENT, `Expected a readable ${what} for path but received ${JSON.stringify(path)} (${e.code ?? e.message})`, {
+    argument: 'path',
+    cause: error,
+  });
+}
+
 export async function readWholeFile(path: string, what: string): Promise<Uint8Array> {
   try {
     return await readFile(path);
   } catch (error) {
-    const e = error as NodeJS.ErrnoException;
-    throw new RandlaError(ErrorCode.INVALID_ARGUMENT, `Expected a readable ${what} for path but received ${JSON.stringify(path)} (${e.code ?? e.message})`, {
-      argument: 'path',
-      cause: error,
-    });
+    throw unreadable(path, what, error);
+  }
+}
+
+/** Opens `path` for reading; a failure is the same RandlaError as {@link readWholeFile}'s. */
+export async function openReadable(path: string, what: string): Promise<FileHandle> {
+  try {
+    return await open(path, 'r');
+  } catch (error) {
+    throw unreadable(path, what, error);
   }
 }
 

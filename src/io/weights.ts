@@ -1,7 +1,6 @@
 // One entry point for weight files (docs/weights-io.md): readWeights(path) recognises the format
 // by its magic bytes (the extension only breaks ties), and weightMatrix() turns a 2-D tensor into
 // the Matrix the algorithms take.
-import { open } from 'node:fs/promises';
 import { extname } from 'node:path';
 
 import { ErrorCode, RandlaError } from '../errors.js';
@@ -9,7 +8,7 @@ import type { Matrix } from '../types.js';
 import { NPY_MAGIC, readNpy } from './npy_format.js';
 import { readNpz } from './npz.js';
 import { readSafetensors } from './safetensors.js';
-import { expectPath, formatError, integerPolicy, pathSource, type ReadWeightsOptions, type WeightFile, type WeightTensor } from './tensor.js';
+import { expectPath, formatError, integerPolicy, openReadable, pathSource, type ReadWeightsOptions, type WeightFile, type WeightTensor } from './tensor.js';
 import { readTfjsModel } from './tfjs.js';
 
 /** Which reader a file needs, from its first bytes and size (then its extension). */
@@ -50,12 +49,7 @@ export async function readWeights(path: string, options?: ReadWeightsOptions): P
   expectPath(path);
   integerPolicy(options);
   const source = pathSource(path);
-  const file = await open(path, 'r').catch((e: NodeJS.ErrnoException) => {
-    throw new RandlaError(ErrorCode.INVALID_ARGUMENT, `Expected a readable weight file for path but received ${JSON.stringify(path)} (${e.code ?? e.message})`, {
-      argument: 'path',
-      cause: e,
-    });
-  });
+  const file = await openReadable(path, 'weight file');
   let head: Uint8Array;
   let size: number;
   try {
