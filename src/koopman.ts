@@ -658,7 +658,8 @@ function assemble(p: Prepared, values: Map<number, Float64Array>): DenseLayerWei
     const v = values.get(index);
     if (!v) return; // kept: the last weights
     const layer = out[g.layer]!;
-    // A prediction that overflows the layer's dtype (float32 from 3.4e38) keeps the last weights too.
+    // A prediction that is not finite in the layer's dtype (a degenerate fit, or one past float32's
+    // 3.4e38) keeps the last weights too: checked here, once, for every grouping.
     const round = layer.kernel instanceof Float32Array ? Math.fround : (x: number) => x;
     if (!v.every((x) => Number.isFinite(round(x)))) return;
     for (let i = 0; i < g.kernel.length; i++) layer.kernel[g.kernel[i]!] = v[i]!;
@@ -674,8 +675,7 @@ function predictions(p: Prepared, fits: DmdResult[], moving: { index: number; X:
   moving.forEach(({ index, X }, f) => {
     const last = X.data.subarray((T - 1) * X.rows, T * X.rows);
     const [w] = advance(fits[f]!, last, T, p.steps, p.mode, true);
-    // A fit that produced non-finite weights (e.g. a degenerate trajectory) keeps the last ones.
-    if (w!.every(Number.isFinite)) values.set(index, w!);
+    values.set(index, w!);
   });
   return values;
 }
@@ -684,8 +684,7 @@ function singles(p: Prepared): Map<number, Float64Array> {
   const values = new Map<number, Float64Array>();
   p.groups.forEach((g, index) => {
     const X = trajectory(p, g);
-    const v = singlePrediction(X.data, p.steps, p.mode);
-    if (Number.isFinite(v)) values.set(index, Float64Array.of(v));
+    values.set(index, Float64Array.of(singlePrediction(X.data, p.steps, p.mode)));
   });
   return values;
 }
