@@ -15,7 +15,6 @@ import {
   bootstrapSvdError,
   bootstrapSvdErrorSync,
   matrix,
-  RandlaError,
   setThreads,
   sketchedLstsq,
   sketchedLstsqSync,
@@ -25,6 +24,7 @@ import {
   type RowSketch,
 } from '../src/index.js';
 import { BACKENDS } from './helpers/backends.js';
+import { rejects } from './helpers/errors.js';
 import { bootstrap as tol, expectAllClose, expectAtMost, expectClose, referenceBootstrap } from './helpers/tolerance.js';
 
 const SIGMA = [8, 4, 2, 1];
@@ -65,17 +65,6 @@ function consistent(A: Matrix<Float64Array>): { b: Float64Array; x: Float64Array
 /** A well-conditioned m × n matrix for least squares: identity-like top block plus oscillation. */
 function lstsqMatrix(m: number, n: number): Matrix<Float64Array> {
   return matrix(Float64Array.from({ length: m * n }, (_, e) => Math.cos(e * e * 0.001 + e) + (e % (n + 1) === 0 ? 1 : 0)), m, n);
-}
-
-async function rejects(p: Promise<unknown> | (() => unknown), code: string, argument: string): Promise<void> {
-  let error: unknown;
-  try {
-    await (typeof p === 'function' ? p() : p);
-  } catch (e) {
-    error = e;
-  }
-  expect(error, `expected ${code} for ${argument}`).toBeInstanceOf(RandlaError);
-  expect(error).toMatchObject({ code, argument });
 }
 
 const A = testMatrix(2000, 30);

@@ -14,7 +14,6 @@ import {
   dmdSync,
   matrix,
   OnlineDmd,
-  RandlaError,
   WindowDmd,
   type ComplexMatrix,
   type DmdResult,
@@ -22,6 +21,7 @@ import {
   type Matrix,
 } from '../src/index.js';
 import { BACKENDS } from './helpers/backends.js';
+import { rejects } from './helpers/errors.js';
 import { dmd as tol, dmdBackends, expectAllClose, expectAtMost, expectClose } from './helpers/tolerance.js';
 
 const S3 = Math.sqrt(3);
@@ -95,17 +95,6 @@ function spectrumError(eigs: { re: Float64Array; im: Float64Array }, truth: [num
     worst = Math.max(worst, best);
   }
   return worst;
-}
-
-async function rejects(p: Promise<unknown> | (() => unknown), code: string, argument: string): Promise<void> {
-  let error: unknown;
-  try {
-    await (typeof p === 'function' ? p() : p);
-  } catch (e) {
-    error = e;
-  }
-  expect(error, `expected ${code} for ${argument}`).toBeInstanceOf(RandlaError);
-  expect(error).toMatchObject({ code, argument });
 }
 
 const VARIANTS: DmdVariant[] = ['exact', 'projected', 'fb', 'tls', 'randomized'];

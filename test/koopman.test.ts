@@ -13,11 +13,12 @@ import {
   koopmanPredict,
   koopmanPredictSync,
   matrix,
-  RandlaError,
   type DenseLayerWeights,
   type Matrix,
 } from '../src/index.js';
 import { BACKENDS } from './helpers/backends.js';
+import { rejects } from './helpers/errors.js';
+import { lcg01 as lcg } from './helpers/spectrum.js';
 import { expectAllClose, expectAtMost, koopman as tol } from './helpers/tolerance.js';
 
 /** Gradient descent on ½(w − w*)ᵀ·diag(h)·(w − w*): w_{k+1} = w_k − η·h∘(w_k − w*). */
@@ -35,26 +36,6 @@ function quadraticDescent(h: number[], eta: number, steps: number, w0?: number[]
 
 function sortedRe(eigs: { re: Float64Array }): Float64Array {
   return Float64Array.from(eigs.re).sort();
-}
-
-/** A seeded LCG in [0, 1). */
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-
-async function rejects(p: Promise<unknown> | (() => unknown), code: string, argument: string): Promise<void> {
-  let error: unknown;
-  try {
-    await (typeof p === 'function' ? p() : p);
-  } catch (e) {
-    error = e;
-  }
-  expect(error, `expected ${code} for ${argument}`).toBeInstanceOf(RandlaError);
-  expect(error).toMatchObject({ code, argument });
 }
 
 describe.each(BACKENDS)('Koopman tooling on $name', ({ name: backend, available }) => {

@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import { KoopmanMonitor, koopmanPredict, RandlaError } from '../src/index.js';
 import { koopmanAdvance, koopmanCallback, readDenseLayers, readModelWeights, writeModelWeights } from '../src/adapters/tfjs.js';
+import { rejects } from './helpers/errors.js';
+import { lcg01 as lcg } from './helpers/spectrum.js';
 import { expectAllClose, expectAtMost, tfjsAdapter as tol } from './helpers/tolerance.js';
 
 beforeAll(async () => {
@@ -19,15 +21,6 @@ beforeAll(async () => {
 afterAll(() => {
   tf.disposeVariables();
 });
-
-/** A seeded LCG in [0, 1). */
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 /** n samples of a 5-input, 3-output linear map plus small noise: X (n × 5), Y (n × 3). */
 function regression(n: number, seed: number): { x: tf.Tensor2D; y: tf.Tensor2D } {
@@ -74,18 +67,6 @@ async function values(v: tfl.LayerVariable): Promise<Float32Array> {
 /** Full-batch gradient descent, no shuffling: the training map is deterministic (affine for 'linear'). */
 const FULL_BATCH = (n: number) => ({ batchSize: n, shuffle: false, verbose: 0 as const });
 
-async function expectRandlaError(p: Promise<unknown> | (() => unknown), code: string, argument: string): Promise<void> {
-  try {
-    await (typeof p === 'function' ? p() : p);
-  } catch (e) {
-    expect(e).toBeInstanceOf(RandlaError);
-    expect((e as RandlaError).code).toBe(code);
-    expect((e as RandlaError).argument).toBe(argument);
-    return;
-  }
-  throw new Error(`expected a RandlaError ${code} naming ${argument}`);
-}
-
 describe('reading a model', () => {
   it('readModelWeights: every trainable float32 variable by name, copied', async () => {
     const m = model('mlp');
@@ -110,9 +91,9 @@ describe('reading a model', () => {
   });
 
   it('rejects what is not a built model with a Dense layer', async () => {
-    await expectRandlaError(readModelWeights({} as never), 'ERR_RANDLA_INVALID_ARGUMENT', 'model');
-    await expectRandlaError(readDenseLayers({ weights: [], layers: [] }), 'ERR_RANDLA_INVALID_ARGUMENT', 'model');
-    await expectRandlaError(readModelWeights(model('linear'), { trainable: true } as never), 'ERR_RANDLA_INVALID_ARGUMENT', 'options.trainable');
+    await rejects(readModelWeights({} as never), 'ERR_RANDLA_INVALID_ARGUMENT', 'model');
+    await rejects(readDenseLayers({ weights: [], layers: [] }), 'ERR_RANDLA_INVALID_ARGUMENT', 'model');
+    await rejects(readModelWeights(model('linear'), { trainable: true } as never), 'ERR_RANDLA_INVALID_ARGUMENT', 'options.trainable');
   });
 });
 
@@ -153,14 +134,14 @@ describe('writeModelWeights', () => {
       [[], 'ERR_RANDLA_SHAPE', 'weights'],
       [null, 'ERR_RANDLA_INVALID_ARGUMENT', 'weights'],
     ];
-    for (const [weights, code, argument] of cases) await expectRandlaError(writeModelWeights(m, weights as never), code, argument);
+    for (const [weights, code, argument] of cases) await rejects(writeModelWeights(m, weights as never), code, argument);
     const layers = await readDenseLayers(m);
     layers[0] = { ...layers[0]!, kernel: Float32Array.from(layers[0]!.kernel, (x) => x + 1) };
-    await expectRandlaError(writeModelWeights(m, [layers[0]!, { ...layers[1]!, shape: [8, 6] }, layers[2]!]), 'ERR_RANDLA_SHAPE', 'weights[1].shape');
-    await expectRandlaError(writeModelWeights(m, [layers[0]!, { ...layers[1]!, bias: new Float32Array(6) }, layers[2]!]), 'ERR_RANDLA_INVALID_ARGUMENT', 'weights[1].bias');
+    await rejects(writeModelWeights(m, [layers[0]!, { ...layers[1]!, shape: [8, 6] }, layers[2]!]), 'ERR_RANDLA_SHAPE', 'weights[1].shape');
+    await rejects(writeModelWeights(m, [layers[0]!, { ...layers[1]!, bias: new Float32Array(6) }, layers[2]!]), 'ERR_RANDLA_INVALID_ARGUMENT', 'weights[1].bias');
     const { bias: _dropped, ...noBias } = layers[2]!;
-    await expectRandlaError(writeModelWeights(m, [layers[0]!, layers[1]!, noBias]), 'ERR_RANDLA_INVALID_ARGUMENT', 'weights[2].bias');
-    await expectRandlaError(writeModelWeights(m, layers, { layout: 'rows' } as never), 'ERR_RANDLA_INVALID_ARGUMENT', 'options.layout');
+    await rejects(writeModelWeights(m, [layers[0]!, layers[1]!, noBias]), 'ERR_RANDLA_INVALID_ARGUMENT', 'weights[2].bias');
+    await rejects(writeModelWeights(m, layers, { layout: 'rows' } as never), 'ERR_RANDLA_INVALID_ARGUMENT', 'options.layout');
     const after = await readModelWeights(m);
     for (const name of names) expectAllClose(after[name]!, original[name]!, 0, name);
   });
@@ -285,7 +266,7 @@ describe('Koopman prediction written back', () => {
     now.forEach((l, i) => expectAllClose(l.kernel, Float32Array.from(expected[i]!.kernel), 0, `layer ${i} written`));
     const lossAfter = (m.evaluate(x, y, { batchSize: n }) as tf.Scalar).dataSync()[0]!;
     expectAtMost(lossAfter, lossBefore, 'loss after the Koopman step vs before');
-    await expectRandlaError(koopmanAdvance(m, snapshots, { steps: 5, layout: 'out-in' } as never), 'ERR_RANDLA_INVALID_ARGUMENT', 'options.layout');
+    await rejects(koopmanAdvance(m, snapshots, { steps: 5, layout: 'out-in' } as never), 'ERR_RANDLA_INVALID_ARGUMENT', 'options.layout');
     x.dispose();
     y.dispose();
   });

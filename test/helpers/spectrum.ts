@@ -10,6 +10,12 @@ export function lcg(seed: number): () => number {
   return () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32 - 0.5;
 }
 
+/** The same sequence in [0, 1) (adding back the 0.5 is exact: 32-bit fractions). */
+export function lcg01(seed: number): () => number {
+  const next = lcg(seed);
+  return () => next() + 0.5;
+}
+
 export function orthonormal(rows: number, cols: number, seed: number): MlMatrix {
   const next = lcg(seed);
   const Q = new QrDecomposition(MlMatrix.from1DArray(rows, cols, Array.from({ length: rows * cols }, next))).orthogonalMatrix;
