@@ -613,6 +613,12 @@ describe('koopmanSpectrumSpec', () => {
     await expectRandlaError(() => plot.koopmanSpectrumSpec([{ epoch: 1, moduli: [1], verdict: 'fine' as never }]), ErrorCode.INVALID_ARGUMENT, 'history[0].verdict');
     await expectRandlaError(() => plot.koopmanSpectrumSpec([{ epoch: 1, moduli: [1] }, { epoch: 2, moduli: [Number.NaN] }]), ErrorCode.NOT_FINITE, 'history[1].moduli');
     await expectRandlaError(() => plot.koopmanSpectrumSpec([{ epoch: 1, moduli: [-1] }]), ErrorCode.INVALID_ARGUMENT, 'history[0].moduli');
+    // A detached buffer reads as empty: it is refused, not drawn as nothing.
+    const gone = new ArrayBuffer(16);
+    const detached = new Float64Array(gone);
+    structuredClone(gone, { transfer: [gone] });
+    await expectRandlaError(() => plot.koopmanSpectrumSpec([{ epoch: 1, moduli: detached }]), ErrorCode.INVALID_ARGUMENT, 'history[0].moduli');
+    await expectRandlaError(() => plot.spectrumSpec({ singularValues: detached }), ErrorCode.INVALID_ARGUMENT, 'input.singularValues');
     await expectRandlaError(() => plot.koopmanSpectrumSpec([{ epoch: Number.NaN, moduli: [1] }]), ErrorCode.NOT_FINITE, 'history[0].epoch');
     await expectRandlaError(() => plot.koopmanSpectrumSpec([{ epoch: 1, moduli: [1], eigs: { re: [1], im: [0] } }]), ErrorCode.INVALID_ARGUMENT, 'history[0].moduli');
     await expectRandlaError(() => plot.koopmanSpectrumSpec([{ epoch: 1, eigs: { re: [1, 2], im: [0] } }]), ErrorCode.SHAPE, 'history[0].eigs.im');

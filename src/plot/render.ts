@@ -8,7 +8,7 @@ import { ErrorCode, invalid, RandlaError } from '../errors.js';
 import { writeAtomically } from '../io/atomic.js';
 import { rejectUnknownOptions } from '../options.js';
 import type { Matrix } from '../types.js';
-import { expectObject } from '../validate.js';
+import { expectObject, isDetached } from '../validate.js';
 
 /** The schema every figure declares (Vega-Lite 6, what the installed compiler implements). */
 export const VEGA_LITE_SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
@@ -328,6 +328,8 @@ function isNumberArrayLike(value: unknown): value is ArrayLike<number> {
 export function numberArray(value: unknown, argument: string, options: { nonNegative?: boolean; minLength?: number } = {}): number[] {
   const minLength = options.minLength ?? 1;
   if (!isNumberArrayLike(value)) throw invalid(argument, 'an array or TypedArray of numbers', value);
+  // A detached buffer reads as length 0: say so rather than draw nothing.
+  if (ArrayBuffer.isView(value) && isDetached(value)) throw invalid(argument, 'an array over an attached buffer', 'a detached ArrayBuffer');
   if (value.length < minLength) throw invalid(argument, minLength === 1 ? 'a non-empty array of numbers' : `an array of at least ${minLength} numbers`, value);
   const out = new Array<number>(value.length);
   for (let i = 0; i < value.length; i++) {
