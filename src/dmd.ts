@@ -18,8 +18,9 @@ export type { DmdVariant } from './backend/types.js';
 
 export interface DmdOptions {
   /**
-   * −1: all singular values of X[:, :-1]; 0 (default): the optimal hard threshold (Gavish &
-   * Donoho); a number in (0, 1): the smallest rank holding that share of Σσ²; an integer ≥ 1.
+   * −1: every singular value of X[:, :-1] above rounding (max(N, m′)·ε·σ₁); 0 (default): the
+   * optimal hard threshold (Gavish & Donoho); a number in (0, 1): the smallest rank holding that
+   * share of Σσ²; an integer ≥ 1.
    * `randomized` needs an integer.
    */
   rank?: number;

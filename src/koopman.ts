@@ -450,7 +450,7 @@ export interface KoopmanPredictOptions {
    */
   mode?: KoopmanMode;
   /**
-   * Each group's DMD rank rule (default -1: every singular value). Where a group has more weights
+   * Each group's DMD rank rule (default -1: every singular value above rounding). Where a group has more weights
    * than the snapshots give pairs (a wide layer's nodes over a short window) and the trajectory is
    * noisy (minibatch SGD), -1 interpolates the noise and the prediction can blow up; 0 (the
    * optimal hard threshold) is then the robust choice (docs/koopman-training.md measures both).

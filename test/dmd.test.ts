@@ -124,6 +124,23 @@ describe.each(BACKENDS)('dmd on $name', ({ name: backend, available }) => {
     }
   });
 
+  it.skipIf(!available)('rank −1 on rank-deficient snapshots keeps the non-zero singular values: a finite operator', async () => {
+    // The rotation's two states, a copy of the first and a constant row (rank 3 in 4 rows, with
+    // the constant: X₁ has exactly one zero singular value).
+    const R = rotationSnapshots(20);
+    const X = matrix(Float64Array.from({ length: 4 * 20 }, (_, e) => {
+      const i = Math.floor(e / 20), k = e % 20;
+      return i < 2 ? R.data[i * 20 + k]! : i === 2 ? R.data[k]! : 1;
+    }), 4, 20);
+    for (const variant of ['exact', 'projected', 'fb', 'tls'] as DmdVariant[]) {
+      const r = await dmd(X, { rank: -1, variant, backend });
+      expect(r.rank, `${variant}: rank`).toBe(3);
+      expect([...r.eigs.re, ...r.eigs.im].every(Number.isFinite), `${variant}: finite eigenvalues`).toBe(true);
+      const moduli = Array.from(r.eigs.re, (re, j) => Math.hypot(re, r.eigs.im[j]!)).sort((a, b) => a - b);
+      expectAllClose(Float64Array.from(moduli), Float64Array.of(1, 1, 1), tol.eigs2x2, `${variant}: e^{±iπ/6} and the constant's 1`);
+    }
+  });
+
   it.skipIf(!available)('complex waves and real waves with delays; sync = async; inputs untouched', async () => {
     const dt = (4 * Math.PI) / 128;
     const Z = complexWaves(129, dt);

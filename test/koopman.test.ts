@@ -205,6 +205,19 @@ describe.each(BACKENDS)('Koopman tooling on $name', ({ name: backend, available 
     await rejects(() => koopmanPredictSync(snapshots, { steps, grouping: 'rows' as never, backend }), 'ERR_RANDLA_INVALID_ARGUMENT', 'options.grouping');
   });
 
+  it.skipIf(!available)('a node with a weight that does not move (rank-deficient in affine mode) is predicted, default rank', async () => {
+    // One node: a constant weight, two weights and a bias relaxing by 1/2 per snapshot. In affine
+    // mode the constant's row equals the row of ones, so the group's snapshots are exactly
+    // rank-deficient; the default rank (−1, every σ above rounding) still fits the affine map.
+    const T = 8, steps = 5;
+    const at = (t: number) => [{ kernel: Float64Array.of(1, 2 + 0.5 ** t, -1 + 3 * 0.5 ** t), bias: Float64Array.of(0.5 + 0.5 ** t), shape: [1, 3] as [number, number] }];
+    const snapshots = Array.from({ length: T }, (_, t) => at(t));
+    const [predicted] = await koopmanPredict(snapshots, { steps, backend });
+    const [truth] = at(T - 1 + steps);
+    expectAllClose(predicted!.kernel, truth!.kernel, tol.gdTrajectory, 'kernel, 5 steps ahead');
+    expectAllClose(predicted!.bias!, truth!.bias!, tol.gdTrajectory, 'bias, 5 steps ahead');
+  });
+
   it.skipIf(!available)('a prediction past float32 range keeps the last weights; float64 layers keep the prediction', async () => {
     // Layer 0 grows ×10 per snapshot: 40 steps ahead is ~1e45, finite in float64, not in float32.
     // Layer 1 halves its distance to 1 per snapshot: predicted as usual.

@@ -83,7 +83,17 @@ std::int64_t dmd_rank(const std::vector<double>& s, std::int64_t rows, std::int6
   const auto p = static_cast<std::int64_t>(s.size());
   RANDLA_EXPECTS(p >= 1 && p == std::min(rows, cols), "singularValues")
       << "Expected min(rows, cols) = " << std::min(rows, cols) << " singular values but received " << p;
-  if (rank == -1) return p;
+  if (rank == -1) {
+    // Every singular value above rounding (numpy's matrix_rank tolerance max(rows, cols)·ε·σ₁),
+    // at least one: a zero σ would make Σ⁻¹, and the operator, infinite. Exactly rank-deficient
+    // snapshots are common (a Koopman group with a weight that does not move, whose row in
+    // affine mode equals the row of ones), and whether their smallest σ comes out as 0 or as
+    // 1e-17 depends on the BLAS kernels.
+    const double tol = static_cast<double>(std::max(rows, cols)) * 0x1p-52 * s.front();
+    std::int64_t r = 0;
+    for (double v : s) r += v > tol;
+    return std::max<std::int64_t>(r, 1);
+  }
   if (rank >= 1) {
     RANDLA_EXPECTS(is_integer(rank), "options.rank")
         << "Expected -1, 0, a number in (0, 1) or an integer >= 1 for options.rank but received " << rank;

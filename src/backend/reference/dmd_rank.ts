@@ -123,14 +123,20 @@ function medianOfSorted(sigma: Float64Array): number {
  * - integer r ≥ 1: min(r, min(rows, cols));
  * - 0: the count of σᵢ > ω(β)·median(σ), β = min/max of the shape, at least 1;
  * - (0, 1): the smallest r with Σᵢ≤ᵣ σᵢ² ≥ rank·Σᵢ σᵢ²;
- * - −1: min(rows, cols).
+ * - −1: every σᵢ > max(rows, cols)·ε·σ₁ (numpy's matrix_rank tolerance), at least 1: all of them
+ *   unless X₁ is rank-deficient, where a zero σ would make the operator infinite.
  *
  * @example
  * chooseRank(new Float64Array([3, 2, 1]), 3, 3, 0.5, 'exact'); // 1 (9 ≥ 0.5·14)
  */
 export function chooseRank(sigma: Float64Array, rows: number, cols: number, rank: number, threshold: 'exact' | 'cubic'): number {
   const k = Math.min(rows, cols);
-  if (rank === -1) return k;
+  if (rank === -1) {
+    const tol = Math.max(rows, cols) * 2 ** -52 * (sigma[0] ?? 0);
+    let r = 0;
+    while (r < sigma.length && sigma[r]! > tol) r++;
+    return Math.max(r, 1);
+  }
   if (rank >= 1) return Math.min(rank, k);
   if (rank === 0) {
     const beta = k / Math.max(rows, cols);
