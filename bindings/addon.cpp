@@ -21,6 +21,7 @@ Napi::Value backend_info(const Napi::CallbackInfo& info) {
   Napi::Object out = Napi::Object::New(env);
   out.Set("threads", Napi::Number::New(env, threads()));
   out.Set("blas", Napi::String::New(env, blas_name()));
+  out.Set("kernels", Napi::String::New(env, product_kernels()));
   out.Set("cuda", Napi::Boolean::New(env, false));
   return out;
 }

@@ -1,7 +1,8 @@
 // The skinny-product kernels (cpu/skinny_products.cpp) against BLAS gemm: both layouts, both
 // directions, f32/f64, every panel width up to the widest taken, tile and row-block remainders,
 // a leading dimension larger than the row; thread-count independence (bit for bit); and the
-// cases they must decline. Skipped, with a message, on a CPU without AVX-512.
+// cases they must decline. Every check runs on each instruction set this CPU has (AVX-512 and
+// AVX2 on an AVX-512 machine); skipped, with a message, on a CPU with neither.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -66,9 +67,10 @@ void check_against_blas(std::int64_t rows, std::int64_t cols, Layout layout, boo
   const bool taken = detail::skinny_apply(c.A, transpose, c.X, skinny);
   CHECK(taken, "the kernels take this shape");
   if (!taken) return;
+  const detail::SkinnyIsa isa = detail::skinny_isa();
   detail::set_skinny_enabled(false);
   detail::apply(c.A, transpose, c.X, blas_out);
-  detail::set_skinny_enabled(true);
+  detail::set_skinny_isa(isa);
 
   const std::int64_t out_rows = transpose ? cols : rows, inner = transpose ? rows : cols;
   CHECK(skinny.rows == out_rows && skinny.cols == l, "output shape");
@@ -90,7 +92,8 @@ void check_against_blas(std::int64_t rows, std::int64_t cols, Layout layout, boo
     }
   }
   char what[160];
-  std::snprintf(what, sizeof what, "%s %lldx%lld %s%s l=%lld: worst entry |skinny − BLAS|", sizeof(T) == 4 ? "f32" : "f64",
+  std::snprintf(what, sizeof what, "%s %s %lldx%lld %s%s l=%lld: worst entry |skinny − BLAS|",
+                detail::skinny_isa_name(isa), sizeof(T) == 4 ? "f32" : "f64",
                 (long long)rows, (long long)cols, layout == Layout::RowMajor ? "row-major" : "col-major",
                 transpose ? " transposed" : "", (long long)l);
   CHECK_AT_MOST(worst, worst_bound, what);
@@ -98,18 +101,22 @@ void check_against_blas(std::int64_t rows, std::int64_t cols, Layout layout, boo
 
 template <class T>
 void every_shape() {
-  constexpr std::int64_t W = 64 / sizeof(T);
-  // Panel widths: one lane, a partial vector, whole vectors, 1–4 vectors, two panels, the widest.
-  const std::int64_t widths[] = {1, W - 1, W, W + 1, 2 * W + 3, 3 * W, 4 * W - 2, 4 * W + 1, 6 * W + 5,
-                                 detail::skinny_max_columns<T>()};
+  // W: lanes of a 64-byte (AVX-512) vector; h = W / 2 those of a 32-byte (AVX2) one.
+  constexpr std::int64_t W = 64 / sizeof(T), h = W / 2;
+  // Panel widths: one lane, a partial vector, whole vectors, 1–4 vectors of either set, AVX2's
+  // full 3-vector panel and one more lane, two and more panels, the widest.
+  const std::int64_t widths[] = {1, h - 1, h, W - 1, W, W + 1, 3 * h, 3 * h + 1, 2 * W + 3, 3 * W, 4 * W - 2,
+                                 4 * W + 1, 6 * W + 5, detail::skinny_max_columns<T>()};
   for (Layout layout : {Layout::RowMajor, Layout::ColMajor}) {
     for (bool transpose : {false, true}) {
       for (std::int64_t l : widths) {
-        // 1100 rows: two full row blocks of the cols kernel and a remainder; 37 and 5 columns:
-        // remainders of every tile height.
+        // 1100 rows: full row blocks of the cols kernel and a remainder; 37 and 5 columns:
+        // remainders of every tile height; 1100 columns: full depth passes of the rows kernel
+        // and a remainder; 300 × 700: several row blocks of the rows kernel and a remainder.
         check_against_blas<T>(1100, 37, layout, transpose, l);
         check_against_blas<T>(37, 1100, layout, transpose, l);
         check_against_blas<T>(5, 3, layout, transpose, l);
+        check_against_blas<T>(300, 700, layout, transpose, l);
       }
     }
   }
@@ -117,48 +124,71 @@ void every_shape() {
 
 }  // namespace
 
+// The instruction sets this CPU runs the kernels on, best first.
+std::vector<detail::SkinnyIsa> supported_isas() {
+  std::vector<detail::SkinnyIsa> out;
+  for (auto isa : {detail::SkinnyIsa::Avx512, detail::SkinnyIsa::Avx2})
+    if (detail::skinny_isa_supported(isa)) out.push_back(isa);
+  return out;
+}
+
+// Runs `body` once on each supported instruction set, then restores the best one.
+template <class F>
+void on_each_isa(F&& body) {
+  for (auto isa : supported_isas()) {
+    detail::set_skinny_isa(isa);
+    std::printf("  kernels: %s\n", detail::skinny_isa_name(isa));
+    body();
+  }
+  detail::set_skinny_enabled(true);
+}
+
 TEST_CASE("skinny products equal BLAS gemm, f64") {
-  if (!detail::skinny_available()) {
-    std::printf("skip: this CPU has no AVX-512 (or RANDLA_SKINNY=0); BLAS runs every product\n");
+  if (supported_isas().empty()) {
+    std::printf("skip: this CPU has neither AVX2+FMA nor AVX-512; BLAS runs every product\n");
     return;
   }
-  every_shape<double>();
+  on_each_isa([] { every_shape<double>(); });
 }
 
 TEST_CASE("skinny products equal BLAS gemm, f32") {
-  if (!detail::skinny_available()) return;
-  every_shape<float>();
+  on_each_isa([] { every_shape<float>(); });
 }
 
 TEST_CASE("skinny products do not depend on the thread count (bit for bit)") {
-  if (!detail::skinny_available()) return;
-  for (bool transpose : {false, true}) {
-    const auto c = make_case<double>(3001, 517, Layout::RowMajor, transpose, 30, 7);
-    DenseMatrix<double> one, many;
-    const int before = threads();
-    set_threads(1);
-    detail::skinny_apply(c.A, transpose, c.X, one);
-    set_threads(3);
-    detail::skinny_apply(c.A, transpose, c.X, many);
-    set_threads(before);
-    CHECK(one.data.size() == many.data.size() &&
-              std::memcmp(one.data.data(), many.data.data(), one.data.size() * sizeof(double)) == 0,
-          transpose ? "Aᵀ·X, 1 vs 3 threads" : "A·X, 1 vs 3 threads");
-  }
+  on_each_isa([] {
+    for (bool transpose : {false, true}) {
+      const auto c = make_case<double>(3001, 517, Layout::RowMajor, transpose, 30, 7);
+      DenseMatrix<double> one, many;
+      const int before = threads();
+      set_threads(1);
+      detail::skinny_apply(c.A, transpose, c.X, one);
+      set_threads(3);
+      detail::skinny_apply(c.A, transpose, c.X, many);
+      set_threads(before);
+      CHECK(one.data.size() == many.data.size() &&
+                std::memcmp(one.data.data(), many.data.data(), one.data.size() * sizeof(double)) == 0,
+            transpose ? "Aᵀ·X, 1 vs 3 threads" : "A·X, 1 vs 3 threads");
+    }
+  });
 }
 
 TEST_CASE("skinny products decline what they do not take, leaving the output alone") {
-  if (!detail::skinny_available()) return;
-  const auto wide = make_case<double>(40, 30, Layout::RowMajor, false, detail::skinny_max_columns<double>() + 1, 3);
-  DenseMatrix<double> out(2, 2);
-  out(0, 0) = 42;
-  CHECK(!detail::skinny_apply(wide.A, false, wide.X, out), "X wider than two panels goes to BLAS");
-  CHECK(out.rows == 2 && out.cols == 2 && out(0, 0) == 42, "output untouched");
-  const auto empty = make_case<double>(0, 30, Layout::RowMajor, false, 4, 3);
-  CHECK(!detail::skinny_apply(empty.A, false, empty.X, out), "an empty A goes to BLAS");
+  on_each_isa([] {
+    const auto wide = make_case<double>(40, 30, Layout::RowMajor, false, detail::skinny_max_columns<double>() + 1, 3);
+    DenseMatrix<double> out(2, 2);
+    out(0, 0) = 42;
+    CHECK(!detail::skinny_apply(wide.A, false, wide.X, out), "X wider than the widest taken goes to BLAS");
+    CHECK(out.rows == 2 && out.cols == 2 && out(0, 0) == 42, "output untouched");
+    const auto empty = make_case<double>(0, 30, Layout::RowMajor, false, 4, 3);
+    CHECK(!detail::skinny_apply(empty.A, false, empty.X, out), "an empty A goes to BLAS");
+  });
   detail::set_skinny_enabled(false);
   const auto fine = make_case<double>(40, 30, Layout::RowMajor, false, 8, 3);
+  DenseMatrix<double> out;
   CHECK(!detail::skinny_apply(fine.A, false, fine.X, out), "switched off");
+  CHECK(!detail::set_skinny_isa(detail::SkinnyIsa::Avx512) || detail::skinny_isa_supported(detail::SkinnyIsa::Avx512),
+        "an instruction set the CPU lacks is refused");
   detail::set_skinny_enabled(true);
 }
 

@@ -88,7 +88,7 @@ interface Addon extends AddonBootstrap, AddonDmd {
   ) => NativeVorticalNetwork;
   nystrom(input: AddonNystromInput, options: AddonNystromOptions, onProgress?: (done: number, total: number) => void): Promise<NystromOutput>;
   nystromSync(input: AddonNystromInput, options: AddonNystromOptions): NystromOutput;
-  backendInfo(): { threads: number; blas: string; cuda: boolean };
+  backendInfo(): { threads: number; blas: string; kernels: string; cuda: boolean };
   setThreads(n: number): void;
   rsvd(A: Matrix | CsrMatrix, options: AddonRsvdOptions, onProgress?: (done: number, total: number) => void): Promise<RsvdOutput>;
   rsvdSync(A: Matrix | CsrMatrix, options: AddonRsvdOptions): RsvdOutput;
@@ -223,7 +223,7 @@ export const nativeBackend: Backend = {
   info(): BackendInfo {
     if (!addon) return { name: 'native', available: false, reason: loadError ?? 'not built' };
     const info = addon.backendInfo();
-    return { name: 'native', available: true, threads: info.threads, device: `cpu (${info.blas})` };
+    return { name: 'native', available: true, threads: info.threads, device: `cpu (${info.blas}; sketch products: ${info.kernels})` };
   },
   rsvd(request: RsvdRequest): Promise<RsvdOutput> {
     const native = requireAddon();

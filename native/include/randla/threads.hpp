@@ -15,6 +15,9 @@ int threads() noexcept;
 int blas_threads() noexcept;
 // Name of the BLAS the core was linked against, e.g. "OpenBLAS 0.3.21 ...", or "BLAS".
 const char* blas_name() noexcept;
+// The kernels that run the skinny products op(A)·X of the passes over a dense A:
+// "avx512", "avx2" or "blas" (cpu/skinny_products.hpp).
+const char* product_kernels() noexcept;
 
 // While one of these is alive (on any thread), BLAS/LAPACK run single-threaded: for work that
 // takes its parallelism from parallel_for over independent pieces, each piece one thread's

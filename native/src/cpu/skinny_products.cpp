@@ -18,6 +18,17 @@
 // row-major with l padded to whole vectors, and C is written back column-major (both O((p+q)·l)).
 // Accumulation order: k ascending (rows kernel), i ascending (cols kernel), whatever the tiling
 // and thread split, so results do not depend on the thread count.
+//
+// The kernels are written once (skinny_kernels.inc) and compiled for two instruction sets, each
+// in its own namespace with its own target attribute, so that nothing outside them is built for
+// a wider set than the CPU has:
+//   avx512  32 zmm registers: panels of up to 4 vectors (32 f64 / 64 f32), tiles of 6–16.
+//   avx2    16 ymm registers: panels of up to 3 vectors (12 f64 / 24 f32), tiles of 4–8, so an
+//           l ≈ 30 sketch has 2–3 panels, and the loops are blocked for them: the rows kernel
+//           computes every panel of a block of rows of M over a range of inner indices before
+//           moving on, and the cols kernel every panel of a strip of M, so M still comes from
+//           memory once per product (without the blocking an AVX2 product read M once per panel).
+// The best set the CPU has is chosen at start (__builtin_cpu_supports).
 #include "cpu/skinny_products.hpp"
 
 #include <immintrin.h>
@@ -31,11 +42,12 @@
 
 #include "randla/threads.hpp"
 
-#define RANDLA_AVX512 __attribute__((target("avx512f,fma")))
-#define RANDLA_AVX512_INLINE __attribute__((target("avx512f,fma"), always_inline)) inline
-
 namespace randla::detail {
 namespace {
+
+namespace avx512 {
+#define RANDLA_SKINNY_TARGET __attribute__((target("avx512f,fma")))
+#define RANDLA_SKINNY_INLINE __attribute__((target("avx512f,fma"), always_inline)) inline
 
 template <class T>
 struct Simd;
@@ -44,161 +56,136 @@ template <>
 struct Simd<double> {
   using V = __m512d;
   static constexpr int lanes = 8;
-  RANDLA_AVX512_INLINE static V zero() { return _mm512_setzero_pd(); }
-  RANDLA_AVX512_INLINE static V load(const double* p) { return _mm512_loadu_pd(p); }
-  RANDLA_AVX512_INLINE static V broadcast(double x) { return _mm512_set1_pd(x); }
-  RANDLA_AVX512_INLINE static V fma(V a, V b, V c) { return _mm512_fmadd_pd(a, b, c); }
-  RANDLA_AVX512_INLINE static void store(double* p, V v) { _mm512_storeu_pd(p, v); }
+  RANDLA_SKINNY_INLINE static V zero() { return _mm512_setzero_pd(); }
+  RANDLA_SKINNY_INLINE static V load(const double* p) { return _mm512_loadu_pd(p); }
+  RANDLA_SKINNY_INLINE static V broadcast(double x) { return _mm512_set1_pd(x); }
+  RANDLA_SKINNY_INLINE static V fma(V a, V b, V c) { return _mm512_fmadd_pd(a, b, c); }
+  RANDLA_SKINNY_INLINE static void store(double* p, V v) { _mm512_storeu_pd(p, v); }
 };
 
 template <>
 struct Simd<float> {
   using V = __m512;
   static constexpr int lanes = 16;
-  RANDLA_AVX512_INLINE static V zero() { return _mm512_setzero_ps(); }
-  RANDLA_AVX512_INLINE static V load(const float* p) { return _mm512_loadu_ps(p); }
-  RANDLA_AVX512_INLINE static V broadcast(float x) { return _mm512_set1_ps(x); }
-  RANDLA_AVX512_INLINE static V fma(V a, V b, V c) { return _mm512_fmadd_ps(a, b, c); }
-  RANDLA_AVX512_INLINE static void store(float* p, V v) { _mm512_storeu_ps(p, v); }
+  RANDLA_SKINNY_INLINE static V zero() { return _mm512_setzero_ps(); }
+  RANDLA_SKINNY_INLINE static V load(const float* p) { return _mm512_loadu_ps(p); }
+  RANDLA_SKINNY_INLINE static V broadcast(float x) { return _mm512_set1_ps(x); }
+  RANDLA_SKINNY_INLINE static V fma(V a, V b, V c) { return _mm512_fmadd_ps(a, b, c); }
+  RANDLA_SKINNY_INLINE static void store(float* p, V v) { _mm512_storeu_ps(p, v); }
 };
 
-// Register tile height for a panel of `vectors` 64-byte vectors: at most 24 accumulators of the
-// 32 zmm registers, leaving room for the panel of B and the broadcasts.
+// At most 24 accumulators of the 32 zmm registers, leaving room for the panel of B and the
+// broadcasts.
+constexpr int kMaxVectors = 4;
 constexpr int tile_height(int vectors) { return vectors == 4 ? 6 : vectors == 3 ? 8 : vectors == 2 ? 12 : 16; }
-
-// Rows of M per block in the cols kernel: the block's strip of M is read from memory by the first
-// tile and from L2 by the next ones. Each tile walks down a strip strided by ldm, which the
-// hardware prefetcher follows poorly (one new page per row), so every row prefetches the line
-// two lines to its right, the one a later tile will read (measured: 75 → 99 GFLOP/s, 2 threads).
+// One panel covers l ≤ 32 (f64) / 64 (f32): no blocking of the rows kernel is needed.
+constexpr std::int64_t kRowsBlock = 0;
+constexpr std::int64_t kRowsDepth = 0;
+// Rows of M per block in the cols kernel (the block's strip of M stays in L2), tiles per strip,
+// and how far right to prefetch.
 constexpr std::int64_t kColsRowBlock = 512;
-constexpr std::int64_t kColsPrefetchAhead = 16;
-// Tiles of the cols kernel per sweep over a row block (the strip that stays in L2).
 constexpr std::int64_t kColsTilesPerStrip = 16;
+constexpr std::int64_t kColsPrefetchAhead = 16;
 
-// C[0..R) × panel = M[0..R) · B over `depth` inner indices (rows kernel tile).
-template <class T, int R, int V>
-RANDLA_AVX512 void rows_tile(const T* M, std::int64_t ldm, const T* B, std::int64_t ldb, T* C, std::int64_t ldc,
-                             std::int64_t depth) {
-  using S = Simd<T>;
-  typename S::V acc[R][V];
-  for (int r = 0; r < R; ++r)
-    for (int j = 0; j < V; ++j) acc[r][j] = S::zero();
-  for (std::int64_t k = 0; k < depth; ++k) {
-    typename S::V b[V];
-    for (int j = 0; j < V; ++j) b[j] = S::load(B + k * ldb + j * S::lanes);
-    for (int r = 0; r < R; ++r) {
-      const auto a = S::broadcast(M[r * ldm + k]);
-      for (int j = 0; j < V; ++j) acc[r][j] = S::fma(a, b[j], acc[r][j]);
-    }
-  }
-  for (int r = 0; r < R; ++r)
-    for (int j = 0; j < V; ++j) S::store(C + r * ldc + j * S::lanes, acc[r][j]);
-}
+#include "cpu/skinny_kernels.inc"
 
-// C[0..K) × panel += M[0..rows) × [0..K))ᵀ · B[0..rows) × panel (cols kernel tile).
-// `ahead` (≥ 0) is how far right of M[i, 0] to prefetch, kept inside the row.
-template <class T, int K, int V>
-RANDLA_AVX512 void cols_tile(const T* M, std::int64_t ldm, const T* B, std::int64_t ldb, T* C, std::int64_t ldc,
-                             std::int64_t rows, std::int64_t ahead) {
-  using S = Simd<T>;
-  typename S::V acc[K][V];
-  for (int c = 0; c < K; ++c)
-    for (int j = 0; j < V; ++j) acc[c][j] = S::load(C + c * ldc + j * S::lanes);
-  for (std::int64_t i = 0; i < rows; ++i) {
-    __builtin_prefetch(M + i * ldm + ahead);
-    typename S::V b[V];
-    for (int j = 0; j < V; ++j) b[j] = S::load(B + i * ldb + j * S::lanes);
-    for (int c = 0; c < K; ++c) {
-      const auto a = S::broadcast(M[i * ldm + c]);
-      for (int j = 0; j < V; ++j) acc[c][j] = S::fma(a, b[j], acc[c][j]);
-    }
-  }
-  for (int c = 0; c < K; ++c)
-    for (int j = 0; j < V; ++j) S::store(C + c * ldc + j * S::lanes, acc[c][j]);
-}
+#undef RANDLA_SKINNY_TARGET
+#undef RANDLA_SKINNY_INLINE
+}  // namespace avx512
 
-// A tile of `height` ≤ H rows (rows kernel) or columns (cols kernel): the full tile, or a
-// remainder tile chosen at run time.
-template <class T, int V, int H>
-void rows_tile_of(int height, const T* M, std::int64_t ldm, const T* B, std::int64_t ldb, T* C, std::int64_t ldc,
-                  std::int64_t depth) {
-  if constexpr (H > 0) {
-    if (height == H) rows_tile<T, H, V>(M, ldm, B, ldb, C, ldc, depth);
-    else rows_tile_of<T, V, H - 1>(height, M, ldm, B, ldb, C, ldc, depth);
-  }
-}
+namespace avx2 {
+#define RANDLA_SKINNY_TARGET __attribute__((target("avx2,fma")))
+#define RANDLA_SKINNY_INLINE __attribute__((target("avx2,fma"), always_inline)) inline
 
-template <class T, int V, int H>
-void cols_tile_of(int width, const T* M, std::int64_t ldm, const T* B, std::int64_t ldb, T* C, std::int64_t ldc,
-                  std::int64_t rows, std::int64_t ahead) {
-  if constexpr (H > 0) {
-    if (width == H) cols_tile<T, H, V>(M, ldm, B, ldb, C, ldc, rows, ahead);
-    else cols_tile_of<T, V, H - 1>(width, M, ldm, B, ldb, C, ldc, rows, ahead);
-  }
-}
+template <class T>
+struct Simd;
 
-// Rows [begin, end) of C = M·B for the panel of V vectors starting at column c0 of B and C.
-template <class T, int V>
-void rows_panel(const T* M, std::int64_t ldm, std::int64_t q, const T* B, std::int64_t ldb, T* C, std::int64_t ldc,
-                std::int64_t c0, std::int64_t begin, std::int64_t end) {
-  constexpr int H = tile_height(V);
-  for (std::int64_t r = begin; r < end; r += H) {
-    const int height = static_cast<int>(std::min<std::int64_t>(H, end - r));
-    rows_tile_of<T, V, H>(height, M + r * ldm, ldm, B + c0, ldb, C + r * ldc + c0, ldc, q);
-  }
-}
+template <>
+struct Simd<double> {
+  using V = __m256d;
+  static constexpr int lanes = 4;
+  RANDLA_SKINNY_INLINE static V zero() { return _mm256_setzero_pd(); }
+  RANDLA_SKINNY_INLINE static V load(const double* p) { return _mm256_loadu_pd(p); }
+  RANDLA_SKINNY_INLINE static V broadcast(double x) { return _mm256_set1_pd(x); }
+  RANDLA_SKINNY_INLINE static V fma(V a, V b, V c) { return _mm256_fmadd_pd(a, b, c); }
+  RANDLA_SKINNY_INLINE static void store(double* p, V v) { _mm256_storeu_pd(p, v); }
+};
 
-// Rows [begin, end) of C = Mᵀ·B (columns [begin, end) of M), same panel convention; C starts at 0.
-template <class T, int V>
-void cols_panel(const T* M, std::int64_t ldm, std::int64_t p, std::int64_t q, const T* B, std::int64_t ldb, T* C, std::int64_t ldc,
-                std::int64_t c0, std::int64_t begin, std::int64_t end) {
-  constexpr int K = tile_height(V);
-  for (std::int64_t r0 = 0; r0 < p; r0 += kColsRowBlock) {
-    const std::int64_t rows = std::min(kColsRowBlock, p - r0);
-    for (std::int64_t s0 = begin; s0 < end; s0 += K * kColsTilesPerStrip) {
-      const std::int64_t s1 = std::min(end, s0 + K * kColsTilesPerStrip);
-      for (std::int64_t c = s0; c < s1; c += K) {
-        const int width = static_cast<int>(std::min<std::int64_t>(K, s1 - c));
-        const std::int64_t ahead = std::min(kColsPrefetchAhead, q - 1 - c);
-        cols_tile_of<T, V, K>(width, M + r0 * ldm + c, ldm, B + r0 * ldb + c0, ldb, C + c * ldc + c0, ldc, rows, ahead);
-      }
-    }
-  }
-}
+template <>
+struct Simd<float> {
+  using V = __m256;
+  static constexpr int lanes = 8;
+  RANDLA_SKINNY_INLINE static V zero() { return _mm256_setzero_ps(); }
+  RANDLA_SKINNY_INLINE static V load(const float* p) { return _mm256_loadu_ps(p); }
+  RANDLA_SKINNY_INLINE static V broadcast(float x) { return _mm256_set1_ps(x); }
+  RANDLA_SKINNY_INLINE static V fma(V a, V b, V c) { return _mm256_fmadd_ps(a, b, c); }
+  RANDLA_SKINNY_INLINE static void store(float* p, V v) { _mm256_storeu_ps(p, v); }
+};
 
-template <class T, class Rows, class Cols>
-void for_each_panel(std::int64_t padded, Rows&& rows, Cols&& cols, bool by_rows) {
-  constexpr int W = Simd<T>::lanes;
-  for (std::int64_t c0 = 0; c0 < padded; c0 += 4 * W) {
-    const int vectors = static_cast<int>(std::min<std::int64_t>(4, (padded - c0) / W));
-    if (by_rows) rows(c0, vectors);
-    else cols(c0, vectors);
-  }
-}
+// 12 accumulators of the 16 ymm registers, beside the panel of B and a broadcast.
+constexpr int kMaxVectors = 3;
+constexpr int tile_height(int vectors) { return vectors == 3 ? 4 : vectors == 2 ? 6 : 8; }
+constexpr std::int64_t kRowsBlock = 96;
+constexpr std::int64_t kRowsDepth = 256;
+constexpr std::int64_t kColsRowBlock = 256;
+constexpr std::int64_t kColsTilesPerStrip = 16;
+constexpr std::int64_t kColsPrefetchAhead = 16;
 
-bool cpu_has_avx512() noexcept {
+#include "cpu/skinny_kernels.inc"
+
+#undef RANDLA_SKINNY_TARGET
+#undef RANDLA_SKINNY_INLINE
+}  // namespace avx2
+
+bool cpu_supports(SkinnyIsa isa) noexcept {
   __builtin_cpu_init();
-  return __builtin_cpu_supports("avx512f");
+  switch (isa) {
+    case SkinnyIsa::Avx512: return __builtin_cpu_supports("avx512f");
+    case SkinnyIsa::Avx2: return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    default: return true;
+  }
 }
 
-std::atomic<bool>& skinny_setting() {
-  static std::atomic<bool> setting = [] {
+SkinnyIsa best_isa() noexcept {
+  return cpu_supports(SkinnyIsa::Avx512) ? SkinnyIsa::Avx512 : cpu_supports(SkinnyIsa::Avx2) ? SkinnyIsa::Avx2 : SkinnyIsa::None;
+}
+
+std::atomic<SkinnyIsa>& skinny_setting() {
+  static std::atomic<SkinnyIsa> setting = [] {
     const char* env = std::getenv("RANDLA_SKINNY");
-    return !(env != nullptr && std::strcmp(env, "0") == 0) && cpu_has_avx512();
+    if (env != nullptr && std::strcmp(env, "0") == 0) return SkinnyIsa::None;
+    if (env != nullptr && std::strcmp(env, "avx2") == 0 && cpu_supports(SkinnyIsa::Avx2)) return SkinnyIsa::Avx2;
+    return best_isa();
   }();
   return setting;
 }
 
 }  // namespace
 
-bool skinny_available() noexcept { return skinny_setting().load(); }
-void set_skinny_enabled(bool on) noexcept { skinny_setting().store(on && cpu_has_avx512()); }
+SkinnyIsa skinny_isa() noexcept { return skinny_setting().load(); }
+
+const char* skinny_isa_name(SkinnyIsa isa) noexcept {
+  return isa == SkinnyIsa::Avx512 ? "avx512" : isa == SkinnyIsa::Avx2 ? "avx2" : "blas";
+}
+
+bool skinny_isa_supported(SkinnyIsa isa) noexcept { return cpu_supports(isa); }
+
+bool set_skinny_isa(SkinnyIsa isa) noexcept {
+  if (!cpu_supports(isa)) return false;
+  skinny_setting().store(isa);
+  return true;
+}
+
+bool skinny_available() noexcept { return skinny_isa() != SkinnyIsa::None; }
+void set_skinny_enabled(bool on) noexcept { skinny_setting().store(on ? best_isa() : SkinnyIsa::None); }
 
 template <class T>
 bool skinny_apply(MatrixView<const T> A, bool transpose, const DenseMatrix<T>& X, DenseMatrix<T>& out) {
-  constexpr int W = Simd<T>::lanes;
+  const SkinnyIsa isa = skinny_isa();
   const std::int64_t l = X.cols;
-  if (!skinny_available() || l < 1 || l > skinny_max_columns<T>() || A.rows < 1 || A.cols < 1) return false;
+  if (isa == SkinnyIsa::None || l < 1 || l > skinny_max_columns<T>() || A.rows < 1 || A.cols < 1) return false;
+  const bool wide = isa == SkinnyIsa::Avx512;
+  const std::int64_t W = wide ? avx512::Simd<T>::lanes : avx2::Simd<T>::lanes;
 
   // M (p × q, row-major, ldm) is A when A is row-major and Aᵀ when it is column-major.
   const bool row_major = A.layout == Layout::RowMajor;
@@ -219,32 +206,16 @@ bool skinny_apply(MatrixView<const T> A, bool transpose, const DenseMatrix<T>& X
 
   std::unique_ptr<T[]> C(new T[static_cast<std::size_t>(outer * padded)]);
   const T* m = A.data;
-  if (by_rows) {
-    // Each thread owns a range of rows of C; the range is split into register tiles.
-    parallel_for(outer, [&](std::int64_t begin, std::int64_t end) {
-      for_each_panel<T>(padded, [&](std::int64_t c0, int vectors) {
-        switch (vectors) {
-          case 4: rows_panel<T, 4>(m, ldm, q, B.get(), padded, C.get(), padded, c0, begin, end); break;
-          case 3: rows_panel<T, 3>(m, ldm, q, B.get(), padded, C.get(), padded, c0, begin, end); break;
-          case 2: rows_panel<T, 2>(m, ldm, q, B.get(), padded, C.get(), padded, c0, begin, end); break;
-          default: rows_panel<T, 1>(m, ldm, q, B.get(), padded, C.get(), padded, c0, begin, end); break;
-        }
-      }, [](std::int64_t, int) {}, true);
-    }, 64);
-  } else {
-    // Each thread owns a range of columns of M (rows of C) and walks all rows of M in blocks.
-    parallel_for(outer, [&](std::int64_t begin, std::int64_t end) {
-      std::fill(C.get() + begin * padded, C.get() + end * padded, T(0));
-      for_each_panel<T>(padded, [](std::int64_t, int) {}, [&](std::int64_t c0, int vectors) {
-        switch (vectors) {
-          case 4: cols_panel<T, 4>(m, ldm, p, q, B.get(), padded, C.get(), padded, c0, begin, end); break;
-          case 3: cols_panel<T, 3>(m, ldm, p, q, B.get(), padded, C.get(), padded, c0, begin, end); break;
-          case 2: cols_panel<T, 2>(m, ldm, p, q, B.get(), padded, C.get(), padded, c0, begin, end); break;
-          default: cols_panel<T, 1>(m, ldm, p, q, B.get(), padded, C.get(), padded, c0, begin, end); break;
-        }
-      }, false);
-    }, 64);
-  }
+  // Each thread owns a range of rows of C: rows of M (rows kernel) or columns of M (cols kernel).
+  parallel_for(outer, [&](std::int64_t begin, std::int64_t end) {
+    if (by_rows) {
+      if (wide) avx512::rows_product<T>(m, ldm, q, B.get(), padded, C.get(), begin, end);
+      else avx2::rows_product<T>(m, ldm, q, B.get(), padded, C.get(), begin, end);
+    } else {
+      if (wide) avx512::cols_product<T>(m, ldm, p, q, B.get(), padded, C.get(), begin, end);
+      else avx2::cols_product<T>(m, ldm, p, q, B.get(), padded, C.get(), begin, end);
+    }
+  }, 64);
 
   // C row-major → out column-major, in row chunks that stay in cache while every column is written.
   out.resize_for_overwrite(outer, l);
@@ -265,3 +236,9 @@ template bool skinny_apply<float>(MatrixView<const float>, bool, const DenseMatr
 template bool skinny_apply<double>(MatrixView<const double>, bool, const DenseMatrix<double>&, DenseMatrix<double>&);
 
 }  // namespace randla::detail
+
+namespace randla {
+
+const char* product_kernels() noexcept { return detail::skinny_isa_name(detail::skinny_isa()); }
+
+}  // namespace randla

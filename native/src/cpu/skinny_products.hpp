@@ -6,23 +6,36 @@
 
 namespace randla::detail {
 
-// out = op(A)·X by register-blocked AVX-512 kernels that read A once, in place. Returns false,
-// touching nothing, when they do not apply (no AVX-512 on this CPU, X too wide, an empty
-// operand): the caller then uses BLAS. Why: BLAS packs A into buffers before multiplying, which
-// for l ≈ 30 costs as much as the multiply itself; these kernels run at the core's FMA peak.
-// Each entry of out is summed in a fixed order that depends neither on the thread count nor on
-// how the rows are tiled.
+// out = op(A)·X by register-blocked SIMD kernels that read A once, in place. Returns false,
+// touching nothing, when they do not apply (no AVX2/AVX-512 on this CPU, switched off, X too
+// wide, an empty operand): the caller then uses BLAS. Why: BLAS packs A into buffers before
+// multiplying, which for l ≈ 30 costs as much as the multiply itself; these kernels run near the
+// core's FMA peak. Each entry of out is summed in a fixed order that depends neither on the
+// thread count nor on how the rows are tiled (it may differ between instruction sets).
 template <class T>
 bool skinny_apply(MatrixView<const T> A, bool transpose, const DenseMatrix<T>& X, DenseMatrix<T>& out);
 
-// The widest X (columns) the kernels take: two panels of four 64-byte vectors.
+// The widest X (columns) the kernels take: 512 bytes of a row of X. Wider sketches have enough
+// columns for BLAS's packing to pay for itself.
 template <class T>
 constexpr std::int64_t skinny_max_columns() {
   return 2 * 4 * static_cast<std::int64_t>(64 / sizeof(T));
 }
 
-// True when this CPU runs the kernels (AVX-512F) and they are on. RANDLA_SKINNY=0 in the
-// environment turns them off at start; set_skinny_enabled switches them (tests, benchmarks).
+// The instruction set the kernels run on. The best this CPU has is chosen at start;
+// RANDLA_SKINNY=0 in the environment sends every product to BLAS, RANDLA_SKINNY=avx2 caps the
+// kernels at AVX2 (tests, benchmarks).
+enum class SkinnyIsa { None, Avx2, Avx512 };
+
+SkinnyIsa skinny_isa() noexcept;
+// "avx512", "avx2" or "blas" (none).
+const char* skinny_isa_name(SkinnyIsa isa) noexcept;
+// True when this CPU can run the kernels for `isa` (None: always).
+bool skinny_isa_supported(SkinnyIsa isa) noexcept;
+// Switches the kernels to `isa`; false, changing nothing, when this CPU cannot run it.
+bool set_skinny_isa(SkinnyIsa isa) noexcept;
+
+// True when the kernels are on; set_skinny_enabled(true) picks the best instruction set there is.
 bool skinny_available() noexcept;
 void set_skinny_enabled(bool on) noexcept;
 

@@ -29,6 +29,8 @@ export function registerInfo(program: Command): void {
         backends: backends(),
         threads: native?.threads ?? null,
         blas: native?.blas ?? null,
+        // Which kernels run the sketch-sized products: avx512 | avx2 | blas (docs/conventions.md).
+        productKernels: native?.kernels ?? null,
         openblasCoretype: process.env.OPENBLAS_CORETYPE ?? null,
         // The CUDA backend builds with the C++ core but is not yet reachable from JavaScript (docs/gpu.md).
         cudaBuilt: native?.cuda ?? false,
@@ -41,6 +43,7 @@ export function registerInfo(program: Command): void {
         `randla ${info.version} (Node ${info.node}, ${info.platform}, ${info.cpus} CPUs, ${info.memoryGiB} GiB)`,
         ...info.backends.map((b) => `backend ${b.name.padEnd(9)} ${b.available ? `available${b.device ? `: ${b.device}` : ''}${b.threads ? `, ${b.threads} threads` : ''}` : `unavailable: ${b.reason}`}`),
         `BLAS      ${info.blas ?? 'none (the native backend is not built)'}${info.openblasCoretype ? ` (OPENBLAS_CORETYPE=${info.openblasCoretype})` : ''}`,
+        `Products  ${info.productKernels ?? 'none (the native backend is not built)'} (sketch-sized products op(A)·X)`,
         `CUDA      ${info.cudaBuilt ? 'built into the native addon' : 'not built (no GPU backend in this build)'}`,
       ];
       process.stdout.write(`${lines.join('\n')}\n`);
