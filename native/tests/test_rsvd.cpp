@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -214,6 +215,79 @@ TEST_CASE("preconditions reject bad input with the right code and argument") {
   expect(ok, view, ErrorCode::NotFinite, "A");
   A[7 * 10 + 3] = INFINITY;
   expect(ok, view, ErrorCode::NotFinite, "A");
+}
+
+// The fixed-rank range finder checks A through its first sample (range_finder.cpp): every
+// non-finite value, wherever it sits, in every test matrix, layout and orientation, must still be
+// refused with the message a scan of A gives (which names the first bad entry).
+template <class T>
+void check_non_finite_everywhere() {
+  const std::int64_t m = 37, n = 23;
+  const T bads[] = {std::numeric_limits<T>::quiet_NaN(), std::numeric_limits<T>::infinity(),
+                    -std::numeric_limits<T>::infinity()};
+  const std::int64_t positions[] = {0, m * n - 1, 11 * n + 5};
+  for (Layout layout : {Layout::RowMajor, Layout::ColMajor}) {
+    for (bool wide : {false, true}) {
+      const std::int64_t rows = wide ? n : m, cols = wide ? m : n;
+      for (TestMatrixKind kind : {TestMatrixKind::Gaussian, TestMatrixKind::Rademacher, TestMatrixKind::Uniform,
+                                  TestMatrixKind::SparseSign, TestMatrixKind::Srht}) {
+        for (T bad : bads) {
+          for (std::int64_t at : positions) {
+            std::vector<T> A(static_cast<std::size_t>(m * n));
+            fill_test_matrix(dense_view(A.data(), rows, cols, layout), TestMatrixKind::Gaussian, 9, Stream::RangeFinder);
+            A[static_cast<std::size_t>(at)] = bad;
+            const auto view = dense_view<const T>(A.data(), rows, cols, layout);
+            std::string scanned;
+            try {
+              expect_finite(view, "A");
+            } catch (const Error& e) {
+              scanned = e.what();
+            }
+            RsvdOptions o;
+            o.rank = 4;
+            o.test_matrix = kind;
+            std::string what = std::string(test_matrix_kind_name(kind)) + (wide ? " wide " : " tall ") +
+                               (layout == Layout::RowMajor ? "row-major" : "col-major") + " entry " + std::to_string(at);
+            try {
+              rsvd<T>(view, o);
+              CHECK(false, "a non-finite entry was accepted: " + what);
+            } catch (const Error& e) {
+              CHECK(e.code() == ErrorCode::NotFinite, "NotFinite for " + what + ": " + error_code_name(e.code()));
+              CHECK(e.argument() == "A", "argument A for " + what);
+              CHECK(scanned == e.what(), "the scan's message for " + what + ": " + e.what() + " vs " + scanned);
+            }
+          }
+        }
+      }
+    }
+  }
+  // A row holding +Inf and −Inf: its sample entries are NaN (Inf − Inf), still refused.
+  std::vector<T> A(static_cast<std::size_t>(m * n), T(1));
+  A[5 * n + 2] = std::numeric_limits<T>::infinity();
+  A[5 * n + 9] = -std::numeric_limits<T>::infinity();
+  RsvdOptions o;
+  o.rank = 4;
+  bool refused = false;
+  try {
+    rsvd<T>(dense_view<const T>(A.data(), m, n, Layout::RowMajor), o);
+  } catch (const Error& e) {
+    refused = e.code() == ErrorCode::NotFinite;
+  }
+  CHECK(refused, "+Inf and −Inf in one row are refused");
+  // Finite data whose sample overflows is not called non-finite.
+  std::vector<T> huge(static_cast<std::size_t>(m * n), std::numeric_limits<T>::max());
+  std::string outcome = "returned";
+  try {
+    rsvd<T>(dense_view<const T>(huge.data(), m, n, Layout::RowMajor), o);
+  } catch (const Error& e) {
+    outcome = error_code_name(e.code());
+  }
+  CHECK(outcome != error_code_name(ErrorCode::NotFinite), "finite data that overflows the sample: " + outcome);
+}
+
+TEST_CASE("every NaN/Inf in A is refused, with the scan's message, whatever the test matrix") {
+  check_non_finite_everywhere<double>();
+  check_non_finite_everywhere<float>();
 }
 
 TEST_CASE("abort between passes; progress after each of the 2q + 2 passes") {

@@ -60,6 +60,9 @@ struct RangeFinderOptions {
   TestMatrixKind test_matrix = TestMatrixKind::Gaussian;
   std::int64_t sparse_nnz = 8;   // ζ for sparse-sign
   std::uint64_t seed = 0;
+  // Reject NaN/Inf in A (ErrorCode::NotFinite). With a dense test matrix the first sample
+  // Y = A·Ω stands in for a scan of A (range_finder.cpp says why), saving one pass over A.
+  bool check_finite = false;
 };
 
 // Resolves Normalizer::Auto for q power iterations (scikit-learn's rule).

@@ -3,12 +3,23 @@
 // a choice (qr | lu | cholqr2 | none, src/cpu/normalize.cpp). docs/algorithms/rsvd.md fixes the
 // passes every backend runs.
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 
 #include "cpu/products.hpp"
 #include "randla/rsvd.hpp"
 
 namespace randla {
+namespace {
+
+template <class T>
+bool all_finite(const DenseMatrix<T>& Y) {
+  bool finite = true;
+  for (const T v : Y.data) finite &= std::isfinite(v);
+  return finite;
+}
+
+}  // namespace
 
 template <class T>
 DenseMatrix<T> range_finder(const LinearOperator<T>& A, const RangeFinderOptions& options, PassCounter& passes) {
@@ -21,11 +32,22 @@ DenseMatrix<T> range_finder(const LinearOperator<T>& A, const RangeFinderOptions
   const TestMatrixSpec spec = detail::range_test_matrix(options.test_matrix, options.seed, options.sparse_nnz, n, l);
 
   DenseMatrix<T> Y, Z;
+  // The finiteness check rides on the first sample when Ω is dense and has no zero entries
+  // (Gaussian and uniform with probability one, Rademacher always): a NaN or ±Inf in row i of A
+  // then makes every entry of row i of Y = A·Ω non-finite (a product with a non-finite factor
+  // is non-finite; ±Inf plus finite terms stays infinite or turns NaN), even for a product that
+  // skips zeros, so a finite Y proves a finite A. A scan of A then runs only to name the entry
+  // (or when Y overflowed from finite data, and then finds nothing). The sparse sketches scan A
+  // first.
+  const bool dense_omega = spec.kind == TestMatrixKind::Gaussian || spec.kind == TestMatrixKind::Rademacher ||
+                           spec.kind == TestMatrixKind::Uniform;
+  if (options.check_finite && !dense_omega) A.expect_finite("A");
   if (!detail::sample_by_transform(A, spec, Y)) {
     DenseMatrix<T> omega(n, l);
     fill_test_matrix(omega.view(), spec);
     passes.check();
     A.apply(false, omega, Y);
+    if (options.check_finite && dense_omega && !all_finite(Y)) A.expect_finite("A");
   }
   passes.pass();
   for (std::int64_t it = 0; it < options.power_iters; ++it) {
