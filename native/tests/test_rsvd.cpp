@@ -21,6 +21,10 @@ namespace tol = randla::test;
 
 namespace {
 
+// Whether the skinny-product kernels run here (RANDLA_SKINNY=0 in the BLAS-products run turns
+// them off; so does a CPU without AVX2).
+bool detail_skinny_on() { return std::string(product_kernels()) != "blas"; }
+
 using tol::frobenius;
 using tol::orthonormality_error;
 using tol::residual;
@@ -430,6 +434,96 @@ TEST_CASE("center = true: SVD of the centered matrix, mean returned, both layout
   }
   centered<float>(300, 120, Layout::RowMajor);
   centered<float>(120, 300, Layout::ColMajor);
+}
+
+// A dense operator that hides its pairs: every product is its own pass (LinearOperator's default
+// apply_pair), so a run through it is the unfused schedule.
+template <class T>
+class Unpaired final : public LinearOperator<T> {
+ public:
+  explicit Unpaired(MatrixView<const T> A) : A_(A) {}
+  std::int64_t rows() const override { return A_.rows(); }
+  std::int64_t cols() const override { return A_.cols(); }
+  void apply(bool transpose, const DenseMatrix<T>& X, DenseMatrix<T>& out) const override { A_.apply(transpose, X, out); }
+  double frobenius_norm_squared() const override { return A_.frobenius_norm_squared(); }
+  std::vector<double> column_sums() const override { return A_.column_sums(); }
+  void expect_finite(const char* argument) const override { A_.expect_finite(argument); }
+  const MatrixView<const T>* dense() const override { return A_.dense(); }  // SRHT's transform
+
+ private:
+  DenseOperator<T> A_;
+};
+
+template <class T>
+void paired_range_finder(Layout layout, TestMatrixKind sketch) {
+  const std::int64_t m = 700, n = 300;
+  const auto spectrum = with_spectrum(m, n, tol::exponential_decay(n, 0.1));
+  std::vector<T> A(spectrum.begin(), spectrum.end());  // column-major m x n
+  std::vector<T> stored = A;
+  if (layout == Layout::RowMajor)
+    for (std::int64_t i = 0; i < m; ++i)
+      for (std::int64_t j = 0; j < n; ++j) stored[static_cast<std::size_t>(i * n + j)] = A[static_cast<std::size_t>(i + j * m)];
+  const auto view = dense_view(stored.data(), m, n, layout);
+  const DenseOperator<T> paired(view);
+  const Unpaired<T> unpaired(view);
+  const bool kernels = detail_skinny_on();
+  for (std::int64_t q : {0, 1, 2, 3}) {
+    RangeFinderOptions o;
+    o.size = 25;
+    o.power_iters = q;
+    o.normalizer = Normalizer::None;
+    o.test_matrix = sketch;
+    o.seed = 11;
+    o.check_finite = true;
+    // Products 0..2q: A·Ω, Aᵀ·, A·, … A row-major A pairs (A·, Aᵀ·) from product 0 (q + 1
+    // passes); a column-major one pairs (Aᵀ·, A·) from product 1 (also q + 1); an SRHT sample is
+    // a transform, so a row-major A pairs from product 2 (q + 1 + (q > 0)).
+    const bool srht = sketch == TestMatrixKind::Srht;
+    const std::int64_t fused = srht && layout == Layout::RowMajor ? q + 1 + (q > 0 ? 1 : 0) : q + 1;
+    const std::int64_t expected = kernels ? fused : 2 * q + 1;
+    const std::string what = std::string(sizeof(T) == 4 ? "f32 " : "f64 ") + (layout == Layout::RowMajor ? "row-major" : "col-major") +
+                             (srht ? " srht" : " gaussian") + " q=" + std::to_string(q);
+    CHECK(range_finder_passes(paired, o) == expected,
+          what + ": passes " + std::to_string(range_finder_passes(paired, o)) + ", expected " + std::to_string(expected));
+    CHECK(range_finder_passes(unpaired, o) == 2 * q + 1, what + ": unpaired operator, 2q + 1 passes");
+    std::vector<std::pair<int, int>> seen;
+    RunControl control;
+    control.progress = [&](int done, int total) { seen.emplace_back(done, total); };
+    PassCounter counter(control, range_finder_passes(paired, o));
+    const DenseMatrix<T> Q1 = range_finder(paired, o, counter);
+    RunControl quiet;
+    PassCounter other(quiet, 2 * static_cast<int>(q) + 1);
+    const DenseMatrix<T> Q2 = range_finder(unpaired, o, other);
+    CHECK(Q1.data == Q2.data, what + ": the paired schedule gives the unpaired basis, bit for bit");
+    CHECK(static_cast<std::int64_t>(seen.size()) == expected && seen.back().first == expected && seen.back().second == expected,
+          what + ": one report per pass, ending at done = total");
+    // With a normalizer between the products nothing pairs.
+    o.normalizer = Normalizer::LU;
+    CHECK(range_finder_passes(paired, o) == 2 * q + 1, what + ": lu, 2q + 1 passes");
+  }
+}
+
+TEST_CASE("normalizer none: adjacent products share a pass over a dense A, same bits, progress per pass") {
+  for (Layout layout : {Layout::RowMajor, Layout::ColMajor}) {
+    for (TestMatrixKind sketch : {TestMatrixKind::Gaussian, TestMatrixKind::Srht}) {
+      paired_range_finder<double>(layout, sketch);
+      paired_range_finder<float>(layout, sketch);
+    }
+  }
+  // Through rsvd: total = (q + 1) + 1 for B with the kernels on.
+  const std::int64_t m = 400, n = 120;
+  const auto A = with_spectrum(m, n, tol::polynomial_decay(n, 1));
+  RsvdOptions o;
+  o.rank = 5;
+  o.power_iters = 2;
+  o.normalizer = Normalizer::None;
+  std::vector<std::pair<int, int>> seen;
+  RunControl control;
+  control.progress = [&](int done, int total) { seen.emplace_back(done, total); };
+  rsvd<double>(dense_view(A.data(), m, n, Layout::ColMajor), o, control);
+  const int expected = detail_skinny_on() ? 4 : 6;
+  CHECK(!seen.empty() && seen.back().first == expected && seen.back().second == expected && seen.front().second == expected,
+        "rsvd q=2 none: progress 1.." + std::to_string(expected) + " of " + std::to_string(expected));
 }
 
 TEST_CASE("progress: one sequence over centering, range finder and error estimate, ending at total") {

@@ -14,6 +14,7 @@
 #include "cpu/blas_lapack.hpp"
 #include "cpu/products.hpp"
 #include "cpu/skinny_products.hpp"
+#include "randla/linear_operator.hpp"
 #include "randla/threads.hpp"
 #include "tolerance.hpp"
 
@@ -189,6 +190,84 @@ TEST_CASE("skinny products decline what they do not take, leaving the output alo
   CHECK(!detail::skinny_apply(fine.A, false, fine.X, out), "switched off");
   CHECK(!detail::set_skinny_isa(detail::SkinnyIsa::Avx512) || detail::skinny_isa_supported(detail::SkinnyIsa::Avx512),
         "an instruction set the CPU lacks is refused");
+  detail::set_skinny_enabled(true);
+}
+
+// The fused pair P = op(A)·X, W = op(A)ᵀ·P (skinny_gram) against the two separate products,
+// bit for bit, on 1 to 3 threads. op(A) is A for a row-major A and Aᵀ for a column-major one.
+template <class T>
+void fused_pair_is_two_products(std::int64_t rows, std::int64_t cols, Layout layout, std::int64_t l) {
+  const bool transpose = layout == Layout::ColMajor;
+  const auto c = make_case<T>(rows, cols, layout, transpose, l, 77 * rows + cols + l);
+  DenseMatrix<T> P1, W1;
+  CHECK(detail::skinny_apply(c.A, transpose, c.X, P1) && detail::skinny_apply(c.A, !transpose, P1, W1),
+        "the separate products run on the kernels");
+  const int before = threads();
+  for (int t : {1, 2, 3}) {
+    set_threads(t);
+    DenseMatrix<T> P, W;
+    const bool taken = detail::skinny_gram(c.A, transpose, c.X, P, W);
+    char what[160];
+    std::snprintf(what, sizeof what, "%s %s %lldx%lld %s l=%lld, %d thread(s): fused pair == two products, bit for bit",
+                  detail::skinny_isa_name(detail::skinny_isa()), sizeof(T) == 4 ? "f32" : "f64", (long long)rows,
+                  (long long)cols, layout == Layout::RowMajor ? "row-major" : "col-major", (long long)l, t);
+    CHECK(taken && P.rows == P1.rows && P.cols == l && W.rows == W1.rows && W.cols == l &&
+              std::memcmp(P.data.data(), P1.data.data(), P.data.size() * sizeof(T)) == 0 &&
+              std::memcmp(W.data.data(), W1.data.data(), W.data.size() * sizeof(T)) == 0,
+          what);
+  }
+  set_threads(before);
+}
+
+template <class T>
+void fused_pair_shapes() {
+  constexpr std::int64_t W = 64 / sizeof(T);
+  for (Layout layout : {Layout::RowMajor, Layout::ColMajor}) {
+    for (std::int64_t l : {std::int64_t{1}, W - 1, 3 * W / 2 + 1, 4 * W - 2, detail::skinny_max_columns<T>()}) {
+      // Several row blocks of the fused kernel with a remainder, fewer rows than one block, a
+      // tiny case (one thread), and a streamed one with 1–3 threads each owning columns.
+      fused_pair_is_two_products<T>(1100, 37, layout, l);
+      fused_pair_is_two_products<T>(37, 1100, layout, l);
+      fused_pair_is_two_products<T>(5, 3, layout, l);
+      fused_pair_is_two_products<T>(3001, 517, layout, l);
+    }
+  }
+}
+
+TEST_CASE("fused pair op(A)·X, op(A)ᵀ·(op(A)·X) equals the two products bit for bit, f64 and f32") {
+  on_each_isa([] {
+    fused_pair_shapes<double>();
+    fused_pair_shapes<float>();
+  });
+}
+
+TEST_CASE("fused pair: declines the order a layout cannot stream; DenseOperator falls back to two products") {
+  on_each_isa([] {
+    for (Layout layout : {Layout::RowMajor, Layout::ColMajor}) {
+      const bool streams = layout == Layout::ColMajor;  // the order that streams is transpose = streams
+      const auto c = make_case<double>(300, 200, layout, !streams, 12, 5);
+      DenseMatrix<double> P(2, 2), W(2, 2);
+      P(0, 0) = 42;
+      CHECK(!detail::skinny_gram(c.A, !streams, c.X, P, W), "the other order is declined");
+      CHECK(P.rows == 2 && P(0, 0) == 42, "output untouched");
+      const DenseOperator<double> op(c.A);
+      CHECK(op.pair_passes(!streams, 12) == 2 && op.pair_passes(streams, 12) == 1 &&
+                op.pair_passes(streams, detail::skinny_max_columns<double>() + 1) == 2,
+            "pair_passes: 1 only for the streamed order and a width the kernels take");
+      DenseMatrix<double> P1, W1;
+      op.apply_pair(!streams, c.X, P, W);
+      op.apply(!streams, c.X, P1);
+      op.apply(streams, P1, W1);
+      CHECK(P.data == P1.data && W.data == W1.data, "apply_pair in the other order is the two products");
+      const TransposedOperator<double> t(op);
+      CHECK(t.pair_passes(!streams, 12) == 1 && t.pair_passes(streams, 12) == 2, "Aᵀ streams the other order");
+    }
+  });
+  detail::set_skinny_enabled(false);
+  const auto c = make_case<double>(300, 200, Layout::RowMajor, false, 12, 5);
+  DenseMatrix<double> P, W;
+  CHECK(!detail::skinny_gram(c.A, false, c.X, P, W) && DenseOperator<double>(c.A).pair_passes(false, 12) == 2,
+        "switched off: no fused pair");
   detail::set_skinny_enabled(true);
 }
 

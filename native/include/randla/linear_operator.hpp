@@ -33,6 +33,17 @@ class LinearOperator {
   // Passes over A that apply_gram() costs (1 or 2), for progress reporting.
   virtual int gram_passes() const { return 2; }
 
+  // P = op(A)·X and W = op(A)ᵀ·P: two products with nothing between them (the range finder's
+  // power iterations without a normalizer). The default is two passes; a dense operator reads A
+  // once when op(A)'s rows are stored contiguously (pair_passes says which).
+  virtual void apply_pair(bool transpose, const DenseMatrix<T>& X, DenseMatrix<T>& P, DenseMatrix<T>& W) const;
+  // Passes over A that apply_pair(transpose, X) costs for an X of l columns (1 or 2).
+  virtual int pair_passes(bool transpose, std::int64_t l) const {
+    (void)transpose;
+    (void)l;
+    return 2;
+  }
+
   // ‖A‖²_F accumulated in f64 (one pass).
   virtual double frobenius_norm_squared() const = 0;
   // 1ᵀA, the column sums, accumulated in f64 (one pass).
@@ -55,6 +66,8 @@ class DenseOperator final : public LinearOperator<T> {
   void apply_gram(const DenseMatrix<T>& X, const DenseMatrix<T>* U, const DenseMatrix<T>* C, DenseMatrix<T>& W,
                   DenseMatrix<T>& Z) const override;
   int gram_passes() const override { return 1; }
+  void apply_pair(bool transpose, const DenseMatrix<T>& X, DenseMatrix<T>& P, DenseMatrix<T>& W) const override;
+  int pair_passes(bool transpose, std::int64_t l) const override;
   double frobenius_norm_squared() const override;
   std::vector<double> column_sums() const override;
   void expect_finite(const char* argument) const override;
@@ -83,6 +96,11 @@ class TransposedOperator final : public LinearOperator<T> {
   void apply_gram(const DenseMatrix<T>& X, const DenseMatrix<T>* U, const DenseMatrix<T>* C, DenseMatrix<T>& W,
                   DenseMatrix<T>& Z) const override;
   int gram_passes() const override { return has_dense_ ? 1 : 2; }
+  // op(Aᵀ) = op'(A) with the other transpose flag, so the pair is A's other pair.
+  void apply_pair(bool transpose, const DenseMatrix<T>& X, DenseMatrix<T>& P, DenseMatrix<T>& W) const override {
+    A_.apply_pair(!transpose, X, P, W);
+  }
+  int pair_passes(bool transpose, std::int64_t l) const override { return A_.pair_passes(!transpose, l); }
   double frobenius_norm_squared() const override { return A_.frobenius_norm_squared(); }
   std::vector<double> column_sums() const override;  // row sums of A: one product with ones
   void expect_finite(const char* argument) const override { A_.expect_finite(argument); }

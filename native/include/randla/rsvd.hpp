@@ -75,9 +75,13 @@ template <class T>
 void normalize(DenseMatrix<T>& Y, Normalizer normalizer);
 
 // Orthonormal Q (m x l, col-major) whose range approximates A's (HMT Alg. 4.3/4.4): 2q + 1
-// passes, each reported to `passes`. Ω is n x l from Stream::RangeFinder (docs/rng.md).
+// products with A or Aᵀ, in range_finder_passes(A, options) passes over A (fewer when adjacent
+// products with no normalizer between them stream A once), each reported to `passes`. Ω is
+// n x l from Stream::RangeFinder (docs/rng.md).
 template <class T>
 DenseMatrix<T> range_finder(const LinearOperator<T>& A, const RangeFinderOptions& options, PassCounter& passes);
+template <class T>
+int range_finder_passes(const LinearOperator<T>& A, const RangeFinderOptions& options);
 
 template <class T>
 struct QbFactors {
@@ -85,7 +89,7 @@ struct QbFactors {
   DenseMatrix<T> Bt;  // n x l, Bᵀ = AᵀQ (stored transposed: BLAS's fast case for either layout of A)
 };
 
-// A ≈ Q·B with Q from range_finder (2q + 2 passes over A).
+// A ≈ Q·B with Q from range_finder (range_finder_passes + 1 passes over A).
 template <class T>
 QbFactors<T> qb(const LinearOperator<T>& A, const RangeFinderOptions& options, PassCounter& passes);
 template <class T>

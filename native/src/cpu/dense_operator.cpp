@@ -36,6 +36,22 @@ void LinearOperator<T>::apply_gram(const DenseMatrix<T>& X, const DenseMatrix<T>
 }
 
 template <class T>
+void LinearOperator<T>::apply_pair(bool transpose, const DenseMatrix<T>& X, DenseMatrix<T>& P, DenseMatrix<T>& W) const {
+  apply(transpose, X, P);
+  apply(!transpose, P, W);
+}
+
+template <class T>
+void DenseOperator<T>::apply_pair(bool transpose, const DenseMatrix<T>& X, DenseMatrix<T>& P, DenseMatrix<T>& W) const {
+  if (!detail::skinny_gram(A_, transpose, X, P, W)) LinearOperator<T>::apply_pair(transpose, X, P, W);
+}
+
+template <class T>
+int DenseOperator<T>::pair_passes(bool transpose, std::int64_t l) const {
+  return detail::skinny_pairs<T>(A_.layout, transpose, A_.rows, A_.cols, l) ? 1 : 2;
+}
+
+template <class T>
 void TransposedOperator<T>::apply_gram(const DenseMatrix<T>& X, const DenseMatrix<T>* U, const DenseMatrix<T>* C,
                                        DenseMatrix<T>& W, DenseMatrix<T>& Z) const {
   if (has_dense_) DenseOperator<T>(dense_).apply_gram(X, U, C, W, Z);

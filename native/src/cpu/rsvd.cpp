@@ -107,7 +107,7 @@ RsvdResult<T> rsvd(const LinearOperator<T>& input, const RsvdOptions& o, const R
       rf.sparse_nnz = o.sparse_nnz;
       rf.seed = o.seed;
       rf.check_finite = check_in_sample;
-      passes.set_total(passes.done() + static_cast<int>(2 * q + 2) + error_passes);
+      passes.set_total(passes.done() + range_finder_passes(A, rf) + 1 + error_passes);
       QbFactors<T> f = qb(A, rf, passes);
       Q = std::move(f.Q);
       Bt = std::move(f.Bt);

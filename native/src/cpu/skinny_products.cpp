@@ -29,6 +29,12 @@
 //           moving on, and the cols kernel every panel of a strip of M, so M still comes from
 //           memory once per product (without the blocking an AVX2 product read M once per panel).
 // The best set the CPU has is chosen at start (__builtin_cpu_supports).
+//
+// Fused pair (skinny_gram): the power iterations' P = M·B then Mᵀ·P with nothing between them
+// (normalizer none) in one pass over M, block of rows by block of rows: each thread computes its
+// rows of the block's P, the threads meet at a barrier, and each adds the block's Mᵀ·P to its own
+// columns while the block is still in cache. Same kernels, same summation order: P and W are bit
+// for bit those of the two products.
 #include "cpu/skinny_products.hpp"
 
 #include <immintrin.h>
@@ -38,7 +44,10 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <memory>
+#include <thread>
+#include <vector>
 
 #include "randla/threads.hpp"
 
@@ -86,6 +95,9 @@ constexpr std::int64_t kRowsDepth = 0;
 constexpr std::int64_t kColsRowBlock = 512;
 constexpr std::int64_t kColsTilesPerStrip = 16;
 constexpr std::int64_t kColsPrefetchAhead = 16;
+// Rows of M per block of the fused pair: 1–2 MB of a 2000-column f64 M, read from memory by the
+// block's rows product and from cache by its cols product (Zen 4: 32–512 all within noise).
+constexpr std::int64_t kGramRowBlock = 128;
 
 #include "cpu/skinny_kernels.inc"
 
@@ -130,6 +142,7 @@ constexpr std::int64_t kRowsDepth = 256;
 constexpr std::int64_t kColsRowBlock = 256;
 constexpr std::int64_t kColsTilesPerStrip = 16;
 constexpr std::int64_t kColsPrefetchAhead = 16;
+constexpr std::int64_t kGramRowBlock = 128;
 
 #include "cpu/skinny_kernels.inc"
 
@@ -179,22 +192,12 @@ bool set_skinny_isa(SkinnyIsa isa) noexcept {
 bool skinny_available() noexcept { return skinny_isa() != SkinnyIsa::None; }
 void set_skinny_enabled(bool on) noexcept { skinny_setting().store(on ? best_isa() : SkinnyIsa::None); }
 
+namespace {
+
+// B: X row-major with l padded to whole vectors (zeros, so padded lanes of C stay zero).
 template <class T>
-bool skinny_apply(MatrixView<const T> A, bool transpose, const DenseMatrix<T>& X, DenseMatrix<T>& out) {
-  const SkinnyIsa isa = skinny_isa();
-  const std::int64_t l = X.cols;
-  if (isa == SkinnyIsa::None || l < 1 || l > skinny_max_columns<T>() || A.rows < 1 || A.cols < 1) return false;
-  const bool wide = isa == SkinnyIsa::Avx512;
-  const std::int64_t W = wide ? avx512::Simd<T>::lanes : avx2::Simd<T>::lanes;
-
-  // M (p × q, row-major, ldm) is A when A is row-major and Aᵀ when it is column-major.
-  const bool row_major = A.layout == Layout::RowMajor;
-  const std::int64_t p = row_major ? A.rows : A.cols, q = row_major ? A.cols : A.rows, ldm = A.ld;
-  const bool by_rows = row_major != transpose;  // op(A)·X = M·X (rows kernel) or Mᵀ·X (cols kernel)
-  const std::int64_t inner = by_rows ? q : p, outer = by_rows ? p : q;
-  const std::int64_t padded = (l + W - 1) / W * W;
-
-  // B: X row-major with l padded to whole vectors (zeros, so padded lanes of C stay zero).
+std::unique_ptr<T[]> pack(const DenseMatrix<T>& X, std::int64_t padded) {
+  const std::int64_t inner = X.rows, l = X.cols;
   std::unique_ptr<T[]> B(new T[static_cast<std::size_t>(inner * padded)]);
   parallel_for(inner, [&](std::int64_t begin, std::int64_t end) {
     for (std::int64_t i = begin; i < end; ++i) {
@@ -203,7 +206,104 @@ bool skinny_apply(MatrixView<const T> A, bool transpose, const DenseMatrix<T>& X
       for (std::int64_t j = l; j < padded; ++j) row[j] = T(0);
     }
   }, 1024);
+  return B;
+}
 
+// C (outer × padded, row-major) → out (outer × l, column-major), in row chunks that stay in cache
+// while every column is written.
+template <class T>
+void unpack(const T* C, std::int64_t outer, std::int64_t l, std::int64_t padded, DenseMatrix<T>& out) {
+  out.resize_for_overwrite(outer, l);
+  parallel_for(outer, [&](std::int64_t begin, std::int64_t end) {
+    constexpr std::int64_t chunk = 256;
+    for (std::int64_t r0 = begin; r0 < end; r0 += chunk) {
+      const std::int64_t r1 = std::min(end, r0 + chunk);
+      for (std::int64_t j = 0; j < l; ++j) {
+        T* col = out.data.data() + j * outer;
+        for (std::int64_t i = r0; i < r1; ++i) col[i] = C[static_cast<std::size_t>(i * padded + j)];
+      }
+    }
+  }, 1024);
+}
+
+// The kernels apply: an instruction set is on, X fits one row of panels, nothing is empty.
+template <class T>
+bool kernels_apply(MatrixView<const T> A, const DenseMatrix<T>& X) {
+  const std::int64_t l = X.cols;
+  return skinny_isa() != SkinnyIsa::None && l >= 1 && l <= skinny_max_columns<T>() && A.rows >= 1 && A.cols >= 1;
+}
+
+std::int64_t lanes_of(SkinnyIsa isa, std::size_t bytes) {
+  const std::int64_t vector_bytes = isa == SkinnyIsa::Avx512 ? 64 : 32;
+  return vector_bytes / static_cast<std::int64_t>(bytes);
+}
+
+// A barrier for threads that each own a core: spin briefly (a block of the fused product takes
+// tens of microseconds, far less than a futex round trip), then yield, so that an oversubscribed
+// machine still makes progress.
+class SpinBarrier {
+ public:
+  explicit SpinBarrier(int count) : count_(count) {}
+  void arrive_and_wait() {
+    const unsigned generation = generation_.load(std::memory_order_acquire);
+    if (arrived_.fetch_add(1, std::memory_order_acq_rel) + 1 == count_) {
+      arrived_.store(0, std::memory_order_relaxed);
+      generation_.fetch_add(1, std::memory_order_release);
+      return;
+    }
+    for (int spins = 0; generation_.load(std::memory_order_acquire) == generation; ++spins) {
+      if (spins < 1 << 14) _mm_pause();
+      else std::this_thread::yield();
+    }
+  }
+
+ private:
+  const int count_;
+  std::atomic<int> arrived_{0};
+  std::atomic<unsigned> generation_{0};
+};
+
+// Runs body(t) for t in [0, count) on `count` threads at once, t = 0 on the caller: for kernels
+// that meet at a barrier and so need every participant running (parallel_for may run chunks
+// one after another). False, having run nothing, when a thread could not be started.
+bool run_together(int count, const std::function<void(int)>& body) {
+  std::atomic<int> start{0};  // 0: wait, 1: run, -1: give up
+  std::vector<std::thread> workers;
+  workers.reserve(static_cast<std::size_t>(count - 1));
+  auto worker = [&](int t) {
+    while (start.load(std::memory_order_acquire) == 0) std::this_thread::yield();
+    if (start.load(std::memory_order_acquire) == 1) body(t);
+  };
+  try {
+    for (int t = 1; t < count; ++t) workers.emplace_back(worker, t);
+  } catch (...) {
+    start.store(-1, std::memory_order_release);
+    for (auto& w : workers) w.join();
+    return false;
+  }
+  start.store(1, std::memory_order_release);
+  body(0);
+  for (auto& w : workers) w.join();
+  return true;
+}
+
+}  // namespace
+
+template <class T>
+bool skinny_apply(MatrixView<const T> A, bool transpose, const DenseMatrix<T>& X, DenseMatrix<T>& out) {
+  if (!kernels_apply(A, X)) return false;
+  const SkinnyIsa isa = skinny_isa();
+  const bool wide = isa == SkinnyIsa::Avx512;
+  const std::int64_t l = X.cols, W = lanes_of(isa, sizeof(T));
+
+  // M (p × q, row-major, ldm) is A when A is row-major and Aᵀ when it is column-major.
+  const bool row_major = A.layout == Layout::RowMajor;
+  const std::int64_t p = row_major ? A.rows : A.cols, q = row_major ? A.cols : A.rows, ldm = A.ld;
+  const bool by_rows = row_major != transpose;  // op(A)·X = M·X (rows kernel) or Mᵀ·X (cols kernel)
+  const std::int64_t outer = by_rows ? p : q;
+  const std::int64_t padded = (l + W - 1) / W * W;
+
+  const std::unique_ptr<T[]> B = pack(X, padded);
   std::unique_ptr<T[]> C(new T[static_cast<std::size_t>(outer * padded)]);
   const T* m = A.data;
   // Each thread owns a range of rows of C: rows of M (rows kernel) or columns of M (cols kernel).
@@ -216,24 +316,45 @@ bool skinny_apply(MatrixView<const T> A, bool transpose, const DenseMatrix<T>& X
       else avx2::cols_product<T>(m, ldm, p, q, B.get(), padded, C.get(), begin, end);
     }
   }, 64);
+  unpack(C.get(), outer, l, padded, out);
+  return true;
+}
 
-  // C row-major → out column-major, in row chunks that stay in cache while every column is written.
-  out.resize_for_overwrite(outer, l);
-  parallel_for(outer, [&](std::int64_t begin, std::int64_t end) {
-    constexpr std::int64_t chunk = 256;
-    for (std::int64_t r0 = begin; r0 < end; r0 += chunk) {
-      const std::int64_t r1 = std::min(end, r0 + chunk);
-      for (std::int64_t j = 0; j < l; ++j) {
-        T* col = out.data.data() + j * outer;
-        for (std::int64_t i = r0; i < r1; ++i) col[i] = C[static_cast<std::size_t>(i * padded + j)];
-      }
-    }
-  }, 1024);
+template <class T>
+bool skinny_gram(MatrixView<const T> A, bool transpose, const DenseMatrix<T>& X, DenseMatrix<T>& P, DenseMatrix<T>& W) {
+  // The pair streams M = A (row-major) as M·X then Mᵀ·(M·X), or M = Aᵀ (column-major) as
+  // Aᵀ·X = M·X then A·(Aᵀ·X) = Mᵀ·(M·X): op(A) must be M.
+  if (!skinny_pairs<T>(A.layout, transpose, A.rows, A.cols, X.cols)) return false;
+  const SkinnyIsa isa = skinny_isa();
+  const bool wide = isa == SkinnyIsa::Avx512;
+  const std::int64_t l = X.cols, lanes = lanes_of(isa, sizeof(T));
+  const bool row_major = A.layout == Layout::RowMajor;
+  const std::int64_t p = row_major ? A.rows : A.cols, q = row_major ? A.cols : A.rows, ldm = A.ld;
+  const std::int64_t padded = (l + lanes - 1) / lanes * lanes;
+
+  const std::unique_ptr<T[]> B = pack(X, padded);
+  std::unique_ptr<T[]> CP(new T[static_cast<std::size_t>(p * padded)]);
+  std::unique_ptr<T[]> CW(new T[static_cast<std::size_t>(q * padded)]);
+  // A thread needs a few tiles of its own in each block: rows of P and columns of M.
+  const int count = static_cast<int>(std::max<std::int64_t>(1, std::min<std::int64_t>(threads(), std::min(p, q) / 64)));
+  SpinBarrier barrier(count);
+  const T* m = A.data;
+  const bool ran = run_together(count, [&](int t) {
+    if (wide) avx512::gram_product<T>(m, ldm, p, q, B.get(), padded, CP.get(), CW.get(), t, count, barrier);
+    else avx2::gram_product<T>(m, ldm, p, q, B.get(), padded, CP.get(), CW.get(), t, count, barrier);
+  });
+  if (!ran) return false;
+  unpack(CP.get(), p, l, padded, P);
+  unpack(CW.get(), q, l, padded, W);
   return true;
 }
 
 template bool skinny_apply<float>(MatrixView<const float>, bool, const DenseMatrix<float>&, DenseMatrix<float>&);
 template bool skinny_apply<double>(MatrixView<const double>, bool, const DenseMatrix<double>&, DenseMatrix<double>&);
+template bool skinny_gram<float>(MatrixView<const float>, bool, const DenseMatrix<float>&, DenseMatrix<float>&,
+                                 DenseMatrix<float>&);
+template bool skinny_gram<double>(MatrixView<const double>, bool, const DenseMatrix<double>&, DenseMatrix<double>&,
+                                  DenseMatrix<double>&);
 
 }  // namespace randla::detail
 

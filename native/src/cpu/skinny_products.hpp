@@ -15,6 +15,16 @@ namespace randla::detail {
 template <class T>
 bool skinny_apply(MatrixView<const T> A, bool transpose, const DenseMatrix<T>& X, DenseMatrix<T>& out);
 
+// P = op(A)·X and W = op(A)ᵀ·P in one pass over A, for two products with nothing between them
+// (power iterations without a normalizer): each cache-sized block of rows of M (A row-major, or
+// Aᵀ when A is column-major) gives its rows of P and then, still in cache, its part of W. P and
+// W are bit for bit what two skinny_apply calls give. The block's rows must be stored
+// contiguously, so the order is fixed by the layout: op(A) = A for a row-major A, Aᵀ for a
+// column-major one (skinny_pairs). Returns false, touching nothing, when the kernels do not
+// apply or the order does not stream.
+template <class T>
+bool skinny_gram(MatrixView<const T> A, bool transpose, const DenseMatrix<T>& X, DenseMatrix<T>& P, DenseMatrix<T>& W);
+
 // The widest X (columns) the kernels take: 512 bytes of a row of X. Wider sketches have enough
 // columns for BLAS's packing to pay for itself.
 template <class T>
@@ -34,6 +44,13 @@ const char* skinny_isa_name(SkinnyIsa isa) noexcept;
 bool skinny_isa_supported(SkinnyIsa isa) noexcept;
 // Switches the kernels to `isa`; false, changing nothing, when this CPU cannot run it.
 bool set_skinny_isa(SkinnyIsa isa) noexcept;
+
+// Whether skinny_gram streams op(A) for A (rows x cols, `layout`) and an X of l columns.
+template <class T>
+bool skinny_pairs(Layout layout, bool transpose, std::int64_t rows, std::int64_t cols, std::int64_t l) {
+  return skinny_isa() != SkinnyIsa::None && l >= 1 && l <= skinny_max_columns<T>() && rows >= 1 && cols >= 1 &&
+         (layout == Layout::RowMajor) != transpose;
+}
 
 // True when the kernels are on; set_skinny_enabled(true) picks the best instruction set there is.
 bool skinny_available() noexcept;
