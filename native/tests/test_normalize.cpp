@@ -10,6 +10,7 @@
 #include "check.hpp"
 #include "known_spectrum.hpp"
 #include "randla/rsvd.hpp"
+#include "randla/threads.hpp"
 #include "tolerance.hpp"
 
 using namespace randla;
@@ -69,7 +70,8 @@ template <class T>
 void cholqr2_cases() {
   // κ within CholeskyQR2's reach (≲ u^(−1/2)): the plain two steps.
   const double reachable = sizeof(T) == 8 ? 1e6 : 1e2;
-  for (auto [m, l] : {std::pair<std::int64_t, std::int64_t>{2000, 30}, {300, 40}, {64, 64}}) {
+  // 5000 rows: the Gram matrix is summed over several row blocks (normalize.cpp, kGramRows).
+  for (auto [m, l] : {std::pair<std::int64_t, std::int64_t>{2000, 30}, {5000, 30}, {300, 40}, {64, 64}}) {
     for (Normalizer n : {Normalizer::CholQR2, Normalizer::QR}) {
       const char* label = n == Normalizer::QR ? "qr" : "cholqr2";
       orthonormal_basis_of(block<T>(m, l, 10, l, 5), n, name<T>(label, m, l) + ", κ = 10");
@@ -88,6 +90,20 @@ void cholqr2_cases() {
 
 TEST_CASE("cholqr2 and qr: orthonormal bases of range(Y), f64") { cholqr2_cases<double>(); }
 TEST_CASE("cholqr2 and qr: orthonormal bases of range(Y), f32") { cholqr2_cases<float>(); }
+
+TEST_CASE("cholqr2 does not depend on the thread count (bit for bit), one and several Gram blocks") {
+  for (std::int64_t m : {1000, 9000}) {
+    const auto Y = block<double>(m, 30, 1e4, 30, 9);
+    DenseMatrix<double> one = Y, many = Y;
+    const int before = threads();
+    set_threads(1);
+    normalize(one, Normalizer::CholQR2);
+    set_threads(3);
+    normalize(many, Normalizer::CholQR2);
+    set_threads(before);
+    CHECK(one.data == many.data, name<double>("cholqr2", m, 30) + ": 1 vs 3 threads");
+  }
+}
 
 TEST_CASE("cholqr2 on exactly rank-deficient blocks falls back and still returns an orthonormal basis") {
   for (std::int64_t rank : {1, 5, 29}) {

@@ -12,6 +12,7 @@
 
 #include "cpu/blas_lapack.hpp"
 #include "randla/rsvd.hpp"
+#include "randla/threads.hpp"
 
 namespace randla {
 namespace {
@@ -40,13 +41,38 @@ void permuted_lower(DenseMatrix<T>& Y) {
   }
 }
 
-// The upper triangle of G = YᵀY (l x l): one syrk, the only pass over Y that CholeskyQR needs
-// besides the triangular solve.
+// The upper triangle of G = YᵀY (l x l): the only pass over Y that CholeskyQR needs besides the
+// triangular solve. Summed over fixed blocks of kGramRows rows (also the blocks of the solve), one single-threaded syrk each,
+// spread over the threads, and the partial Gram matrices added in block order: OpenBLAS's own
+// threaded syrk runs this shape (m ≫ l) at half the speed (100000 × 30 f64: 6.4 → 3.3 ms, 2
+// threads), and the fixed blocks keep G independent of the thread count.
+constexpr std::int64_t kGramRows = 2048;
+
 template <class T>
 void gram(const DenseMatrix<T>& Y, std::vector<T>& G) {
-  const int m = blas::dim(Y.rows, "rows"), l = blas::dim(Y.cols, "cols");
-  G.assign(static_cast<std::size_t>(l) * static_cast<std::size_t>(l), T(0));
-  blas::syrk(CblasUpper, CblasTrans, l, m, T(1), Y.data.data(), std::max(1, m), T(0), G.data(), l);
+  const std::int64_t m = Y.rows, l = Y.cols, ll = l * l;
+  const int ld = blas::dim(std::max<std::int64_t>(1, m), "rows"), n = blas::dim(l, "cols");
+  G.assign(static_cast<std::size_t>(ll), T(0));
+  const std::int64_t blocks = (m + kGramRows - 1) / kGramRows;
+  if (blocks <= 1) {
+    const SingleThreadedBlas single;
+    blas::syrk(CblasUpper, CblasTrans, n, static_cast<int>(m), T(1), Y.data.data(), ld, T(0), G.data(), n);
+    return;
+  }
+  std::vector<T> partial(static_cast<std::size_t>(blocks * ll));
+  {
+    const SingleThreadedBlas single;
+    parallel_for(blocks, [&](std::int64_t begin, std::int64_t end) {
+      for (std::int64_t b = begin; b < end; ++b) {
+        const int rows = static_cast<int>(std::min(kGramRows, m - b * kGramRows));
+        blas::syrk(CblasUpper, CblasTrans, n, rows, T(1), Y.data.data() + b * kGramRows, ld, T(0),
+                   partial.data() + b * ll, n);
+      }
+    });
+  }
+  for (std::int64_t b = 0; b < blocks; ++b)
+    for (std::int64_t j = 0; j < l; ++j)
+      for (std::int64_t i = 0; i <= j; ++i) G[static_cast<std::size_t>(i + j * l)] += partial[static_cast<std::size_t>(b * ll + i + j * l)];
 }
 
 // Y ← Y·R⁻¹ with R the upper Cholesky factor of G (G is overwritten). False, with Y untouched,
@@ -70,12 +96,22 @@ bool divide_by_cholesky(DenseMatrix<T>& Y, std::vector<T>& G, bool last) {
     blas::trtri('U', 'N', l, G.data(), l, &info);
     blas::check_info(info, "trtri");
     if (info > 0) return false;  // an exactly zero pivot: potrf would not have passed it
-    blas::trmm(CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, m, l, T(1), G.data(), l, Y.data.data(),
-               std::max(1, m));
-  } else {
-    blas::trsm(CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, m, l, T(1), G.data(), l, Y.data.data(),
-               std::max(1, m));
   }
+  // Rows of Y·R⁻¹ are independent: fixed row blocks, one single-threaded call each, so the bits
+  // do not depend on the thread count (OpenBLAS's threaded trsm/trmm change them), at the speed
+  // of the threaded call.
+  const SingleThreadedBlas single;
+  const std::int64_t blocks = (Y.rows + kGramRows - 1) / kGramRows;
+  parallel_for(blocks, [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t b = begin; b < end; ++b) {
+      const int rows = static_cast<int>(std::min(kGramRows, Y.rows - b * kGramRows));
+      T* y = Y.data.data() + b * kGramRows;
+      if (last)
+        blas::trmm(CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, rows, l, T(1), G.data(), l, y, std::max(1, m));
+      else
+        blas::trsm(CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, rows, l, T(1), G.data(), l, y, std::max(1, m));
+    }
+  });
   return true;
 }
 

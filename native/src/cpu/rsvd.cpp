@@ -12,6 +12,7 @@
 
 #include "cpu/blas_lapack.hpp"
 #include "randla/rsvd.hpp"
+#include "randla/threads.hpp"
 
 namespace randla {
 namespace {
@@ -195,28 +196,36 @@ RsvdResult<T> rsvd(const LinearOperator<T>& input, const RsvdOptions& o, const R
     if (o.compute_u) r.U.resize(static_cast<std::size_t>(rows * k));
     if (o.compute_v) r.Vt.resize(static_cast<std::size_t>(k * cols));
     // Sign rule (scikit-learn svd_flip, u-based): largest-|.| entry of U[:, j] positive.
+    // Each column's search and each output row are independent: split across the threads
+    // (100000 × 20 took 6 ms on one).
     std::vector<T> sign(static_cast<std::size_t>(k));
-    for (std::int64_t j = 0; j < k; ++j) {
-      std::int64_t arg = 0;
-      double best = -1;
-      for (std::int64_t i = 0; i < rows; ++i) {
-        const double v = std::abs(static_cast<double>(left(i, j)));
-        if (v > best) {
-          best = v;
-          arg = i;
+    parallel_for(k, [&](std::int64_t begin, std::int64_t end) {
+      for (std::int64_t j = begin; j < end; ++j) {
+        std::int64_t arg = 0;
+        double best = -1;
+        for (std::int64_t i = 0; i < rows; ++i) {
+          const double v = std::abs(static_cast<double>(left(i, j)));
+          if (v > best) {
+            best = v;
+            arg = i;
+          }
         }
+        sign[static_cast<std::size_t>(j)] = left(arg, j) < 0 ? T(-1) : T(1);
       }
-      sign[static_cast<std::size_t>(j)] = left(arg, j) < 0 ? T(-1) : T(1);
-    }
+    });
     // U is written row by row (row-major output, contiguous), reading the k columns in step.
     if (o.compute_u)
-      for (std::int64_t i = 0; i < rows; ++i)
-        for (std::int64_t j = 0; j < k; ++j)
-          r.U[static_cast<std::size_t>(i * k + j)] = sign[static_cast<std::size_t>(j)] * left(i, j);
+      parallel_for(rows, [&](std::int64_t begin, std::int64_t end) {
+        for (std::int64_t i = begin; i < end; ++i)
+          for (std::int64_t j = 0; j < k; ++j)
+            r.U[static_cast<std::size_t>(i * k + j)] = sign[static_cast<std::size_t>(j)] * left(i, j);
+      }, 4096);
     if (o.compute_v)
-      for (std::int64_t j = 0; j < k; ++j)
-        for (std::int64_t c = 0; c < cols; ++c)
-          r.Vt[static_cast<std::size_t>(j * cols + c)] = sign[static_cast<std::size_t>(j)] * right(c, j);
+      parallel_for(k, [&](std::int64_t begin, std::int64_t end) {
+        for (std::int64_t j = begin; j < end; ++j)
+          for (std::int64_t c = 0; c < cols; ++c)
+            r.Vt[static_cast<std::size_t>(j * cols + c)] = sign[static_cast<std::size_t>(j)] * right(c, j);
+      });
     return r;
   } catch (const std::bad_alloc&) {
     throw Error(ErrorCode::OutOfMemory,
