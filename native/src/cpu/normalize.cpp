@@ -42,10 +42,10 @@ void permuted_lower(DenseMatrix<T>& Y) {
 }
 
 // The upper triangle of G = YᵀY (l x l): the only pass over Y that CholeskyQR needs besides the
-// triangular solve. Summed over fixed blocks of kGramRows rows (also the blocks of the solve), one single-threaded syrk each,
-// spread over the threads, and the partial Gram matrices added in block order: OpenBLAS's own
-// threaded syrk runs this shape (m ≫ l) at half the speed (100000 × 30 f64: 6.4 → 3.3 ms, 2
-// threads), and the fixed blocks keep G independent of the thread count.
+// triangular solve. Summed over fixed blocks of kGramRows rows (also the blocks of the solve),
+// one single-threaded syrk each, spread over the threads, and the partial Gram matrices added in
+// block order: OpenBLAS's own threaded syrk runs this shape (m ≫ l) at half the speed (100000 ×
+// 30 f64: 6.4 → 3.3 ms, 2 threads), and the fixed blocks keep G independent of the thread count.
 constexpr std::int64_t kGramRows = 2048;
 
 template <class T>

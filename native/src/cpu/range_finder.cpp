@@ -92,7 +92,7 @@ DenseMatrix<T> range_finder(const LinearOperator<T>& A, const RangeFinderOptions
   const std::vector<int> schedule = product_schedule(A, options, transformed);
   // `block` is the block the next product multiplies: Ω, then each product's output, normalized
   // between products (steps of a pair have no normalizer between them, by the schedule).
-  DenseMatrix<T> block, P;
+  DenseMatrix<T> block, P, W;
   std::int64_t i = 0;  // products done
   for (std::size_t step = 0; step < schedule.size(); ++step) {
     if (i == 0) {
@@ -109,17 +109,12 @@ DenseMatrix<T> range_finder(const LinearOperator<T>& A, const RangeFinderOptions
     } else {
       normalize(block, options.normalizer);
     }
-    const bool transpose = i % 2 == 1;
-    if (schedule[step] == 2) {
-      DenseMatrix<T> W;
-      A.apply_pair(transpose, block, P, W);
-      if (i == 0) check_first_sample(P);
-      block = std::move(W);
-    } else {
-      A.apply(transpose, block, P);
-      if (i == 0) check_first_sample(P);
-      std::swap(block, P);
-    }
+    // P is this step's first product, W a pair's second.
+    const bool transpose = i % 2 == 1, pair = schedule[step] == 2;
+    if (pair) A.apply_pair(transpose, block, P, W);
+    else A.apply(transpose, block, P);
+    if (i == 0) check_first_sample(P);
+    std::swap(block, pair ? W : P);
     i += schedule[step];
     passes.pass();  // a pair is scheduled only where it is one pass
   }

@@ -226,16 +226,20 @@ void unpack(const T* C, std::int64_t outer, std::int64_t l, std::int64_t padded,
   }, 1024);
 }
 
-// The kernels apply: an instruction set is on, X fits one row of panels, nothing is empty.
+// The kernels' operand: M (p × q, row-major, ldm) is A when A is row-major and Aᵀ when it is
+// column-major; l is padded to whole vectors of the instruction set (`wide`: AVX-512).
 template <class T>
-bool kernels_apply(MatrixView<const T> A, const DenseMatrix<T>& X) {
-  const std::int64_t l = X.cols;
-  return skinny_isa() != SkinnyIsa::None && l >= 1 && l <= skinny_max_columns<T>() && A.rows >= 1 && A.cols >= 1;
-}
+struct Operand {
+  const T* m;
+  std::int64_t p, q, ldm, padded;
+  bool wide;
+};
 
-std::int64_t lanes_of(SkinnyIsa isa, std::size_t bytes) {
-  const std::int64_t vector_bytes = isa == SkinnyIsa::Avx512 ? 64 : 32;
-  return vector_bytes / static_cast<std::int64_t>(bytes);
+template <class T>
+Operand<T> operand(MatrixView<const T> A, std::int64_t l, SkinnyIsa isa) {
+  const bool row_major = A.layout == Layout::RowMajor, wide = isa == SkinnyIsa::Avx512;
+  const std::int64_t lanes = (wide ? 64 : 32) / static_cast<std::int64_t>(sizeof(T));
+  return {A.data, row_major ? A.rows : A.cols, row_major ? A.cols : A.rows, A.ld, (l + lanes - 1) / lanes * lanes, wide};
 }
 
 // A barrier for threads that each own a core: spin briefly (a block of the fused product takes
@@ -291,32 +295,26 @@ bool run_together(int count, const std::function<void(int)>& body) {
 
 template <class T>
 bool skinny_apply(MatrixView<const T> A, bool transpose, const DenseMatrix<T>& X, DenseMatrix<T>& out) {
-  if (!kernels_apply(A, X)) return false;
-  const SkinnyIsa isa = skinny_isa();
-  const bool wide = isa == SkinnyIsa::Avx512;
-  const std::int64_t l = X.cols, W = lanes_of(isa, sizeof(T));
+  const SkinnyIsa isa = skinny_isa();  // read once: another thread may switch it
+  if (!skinny_takes<T>(isa, A.rows, A.cols, X.cols)) return false;
+  const Operand<T> M = operand(A, X.cols, isa);
+  // op(A)·X = M·X (rows kernel) or Mᵀ·X (cols kernel).
+  const bool by_rows = (A.layout == Layout::RowMajor) != transpose;
+  const std::int64_t outer = by_rows ? M.p : M.q;
 
-  // M (p × q, row-major, ldm) is A when A is row-major and Aᵀ when it is column-major.
-  const bool row_major = A.layout == Layout::RowMajor;
-  const std::int64_t p = row_major ? A.rows : A.cols, q = row_major ? A.cols : A.rows, ldm = A.ld;
-  const bool by_rows = row_major != transpose;  // op(A)·X = M·X (rows kernel) or Mᵀ·X (cols kernel)
-  const std::int64_t outer = by_rows ? p : q;
-  const std::int64_t padded = (l + W - 1) / W * W;
-
-  const std::unique_ptr<T[]> B = pack(X, padded);
-  std::unique_ptr<T[]> C(new T[static_cast<std::size_t>(outer * padded)]);
-  const T* m = A.data;
+  const std::unique_ptr<T[]> B = pack(X, M.padded);
+  std::unique_ptr<T[]> C(new T[static_cast<std::size_t>(outer * M.padded)]);
   // Each thread owns a range of rows of C: rows of M (rows kernel) or columns of M (cols kernel).
   parallel_for(outer, [&](std::int64_t begin, std::int64_t end) {
     if (by_rows) {
-      if (wide) avx512::rows_product<T>(m, ldm, q, B.get(), padded, C.get(), begin, end);
-      else avx2::rows_product<T>(m, ldm, q, B.get(), padded, C.get(), begin, end);
+      if (M.wide) avx512::rows_product<T>(M.m, M.ldm, M.q, B.get(), M.padded, C.get(), begin, end);
+      else avx2::rows_product<T>(M.m, M.ldm, M.q, B.get(), M.padded, C.get(), begin, end);
     } else {
-      if (wide) avx512::cols_product<T>(m, ldm, p, q, B.get(), padded, C.get(), begin, end);
-      else avx2::cols_product<T>(m, ldm, p, q, B.get(), padded, C.get(), begin, end);
+      if (M.wide) avx512::cols_product<T>(M.m, M.ldm, M.p, M.q, B.get(), M.padded, C.get(), begin, end);
+      else avx2::cols_product<T>(M.m, M.ldm, M.p, M.q, B.get(), M.padded, C.get(), begin, end);
     }
   }, 64);
-  unpack(C.get(), outer, l, padded, out);
+  unpack(C.get(), outer, X.cols, M.padded, out);
   return true;
 }
 
@@ -324,28 +322,23 @@ template <class T>
 bool skinny_gram(MatrixView<const T> A, bool transpose, const DenseMatrix<T>& X, DenseMatrix<T>& P, DenseMatrix<T>& W) {
   // The pair streams M = A (row-major) as M·X then Mᵀ·(M·X), or M = Aᵀ (column-major) as
   // Aᵀ·X = M·X then A·(Aᵀ·X) = Mᵀ·(M·X): op(A) must be M.
-  if (!skinny_pairs<T>(A.layout, transpose, A.rows, A.cols, X.cols)) return false;
   const SkinnyIsa isa = skinny_isa();
-  const bool wide = isa == SkinnyIsa::Avx512;
-  const std::int64_t l = X.cols, lanes = lanes_of(isa, sizeof(T));
-  const bool row_major = A.layout == Layout::RowMajor;
-  const std::int64_t p = row_major ? A.rows : A.cols, q = row_major ? A.cols : A.rows, ldm = A.ld;
-  const std::int64_t padded = (l + lanes - 1) / lanes * lanes;
+  if (!skinny_takes<T>(isa, A.rows, A.cols, X.cols) || !skinny_pair_streams(A.layout, transpose)) return false;
+  const Operand<T> M = operand(A, X.cols, isa);
 
-  const std::unique_ptr<T[]> B = pack(X, padded);
-  std::unique_ptr<T[]> CP(new T[static_cast<std::size_t>(p * padded)]);
-  std::unique_ptr<T[]> CW(new T[static_cast<std::size_t>(q * padded)]);
+  const std::unique_ptr<T[]> B = pack(X, M.padded);
+  std::unique_ptr<T[]> CP(new T[static_cast<std::size_t>(M.p * M.padded)]);
+  std::unique_ptr<T[]> CW(new T[static_cast<std::size_t>(M.q * M.padded)]);
   // A thread needs a few tiles of its own in each block: rows of P and columns of M.
-  const int count = static_cast<int>(std::max<std::int64_t>(1, std::min<std::int64_t>(threads(), std::min(p, q) / 64)));
+  const int count = static_cast<int>(std::max<std::int64_t>(1, std::min<std::int64_t>(threads(), std::min(M.p, M.q) / 64)));
   SpinBarrier barrier(count);
-  const T* m = A.data;
   const bool ran = run_together(count, [&](int t) {
-    if (wide) avx512::gram_product<T>(m, ldm, p, q, B.get(), padded, CP.get(), CW.get(), t, count, barrier);
-    else avx2::gram_product<T>(m, ldm, p, q, B.get(), padded, CP.get(), CW.get(), t, count, barrier);
+    if (M.wide) avx512::gram_product<T>(M.m, M.ldm, M.p, M.q, B.get(), M.padded, CP.get(), CW.get(), t, count, barrier);
+    else avx2::gram_product<T>(M.m, M.ldm, M.p, M.q, B.get(), M.padded, CP.get(), CW.get(), t, count, barrier);
   });
   if (!ran) return false;
-  unpack(CP.get(), p, l, padded, P);
-  unpack(CW.get(), q, l, padded, W);
+  unpack(CP.get(), M.p, X.cols, M.padded, P);
+  unpack(CW.get(), M.q, X.cols, M.padded, W);
   return true;
 }
 

@@ -45,11 +45,20 @@ bool skinny_isa_supported(SkinnyIsa isa) noexcept;
 // Switches the kernels to `isa`; false, changing nothing, when this CPU cannot run it.
 bool set_skinny_isa(SkinnyIsa isa) noexcept;
 
+// Whether the kernels on `isa` take op(A)·X for A (rows x cols) and an X of l columns.
+template <class T>
+bool skinny_takes(SkinnyIsa isa, std::int64_t rows, std::int64_t cols, std::int64_t l) {
+  return isa != SkinnyIsa::None && l >= 1 && l <= skinny_max_columns<T>() && rows >= 1 && cols >= 1;
+}
+
+// Whether the pair op(A)·X, op(A)ᵀ·(op(A)·X) streams A's stored rows: op(A) must be the row-major
+// M of the kernels (A itself when row-major, Aᵀ when column-major).
+inline bool skinny_pair_streams(Layout layout, bool transpose) { return (layout == Layout::RowMajor) != transpose; }
+
 // Whether skinny_gram streams op(A) for A (rows x cols, `layout`) and an X of l columns.
 template <class T>
 bool skinny_pairs(Layout layout, bool transpose, std::int64_t rows, std::int64_t cols, std::int64_t l) {
-  return skinny_isa() != SkinnyIsa::None && l >= 1 && l <= skinny_max_columns<T>() && rows >= 1 && cols >= 1 &&
-         (layout == Layout::RowMajor) != transpose;
+  return skinny_takes<T>(skinny_isa(), rows, cols, l) && skinny_pair_streams(layout, transpose);
 }
 
 // True when the kernels are on; set_skinny_enabled(true) picks the best instruction set there is.
